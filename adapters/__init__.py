@@ -1,0 +1,1 @@
+"""Adapters: one sub-package per technology, one module per port it serves."""

@@ -1,0 +1,1 @@
+"""Use cases, ports and the logic that moves events between them."""

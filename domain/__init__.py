@@ -1,0 +1,1 @@
+"""The domain: pure-Python aggregates that decide and emit events."""

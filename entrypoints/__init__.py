@@ -1,0 +1,1 @@
+"""Entry points: composition root, HTTP API, CLI and long-running loops."""

@@ -1,0 +1,7 @@
+"""CLI commands for api (not yet built)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach this module's commands to the root app."""

@@ -1,0 +1,95 @@
+"""Configuration: environment variables and `.env`, read once through pydantic-settings."""
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SERVICES_ENV = PROJECT_ROOT / ".local" / "services.env"
+
+
+class EventStoreKind(StrEnum):
+    MEMORY = "memory"
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
+
+
+class BusKind(StrEnum):
+    INPROCESS = "inprocess"
+    KAFKA = "kafka"
+
+
+class WarehouseKind(StrEnum):
+    FAKESNOW = "fakesnow"  # in-process fakesnow on a DuckDB directory
+    SNOWFLAKE = "snowflake"  # the real connector over the wire: Snowflake, or a fakesnow server
+
+
+class Settings(BaseSettings):
+    """Every knob FlowGuard has. Real environment variables win over `.env`, which wins over
+    `.local/services.env` (written by `flowguard services up`)."""
+
+    model_config = SettingsConfigDict(
+        env_file=(SERVICES_ENV, PROJECT_ROOT / ".env", ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    # Port selection: the embedded set is the default.
+    event_store: EventStoreKind = Field(EventStoreKind.SQLITE, alias="FLOWGUARD_EVENT_STORE")
+    bus: BusKind = Field(BusKind.INPROCESS, alias="FLOWGUARD_BUS")
+    warehouse: WarehouseKind = Field(WarehouseKind.FAKESNOW, alias="FLOWGUARD_WAREHOUSE")
+
+    data_dir: Path = Field(PROJECT_ROOT / ".local" / "data", alias="FLOWGUARD_DATA_DIR")
+    catalog_dir: Path = Field(PROJECT_ROOT / "data", alias="FLOWGUARD_CATALOG_DIR")
+
+    # PostgreSQL event store.
+    postgres_dsn: SecretStr | None = Field(None, alias="FLOWGUARD_POSTGRES_DSN")
+
+    # Kafka.
+    kafka_bootstrap_servers: str | None = Field(None, alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_security_protocol: str = Field("PLAINTEXT", alias="KAFKA_SECURITY_PROTOCOL")
+    kafka_sasl_mechanism: str | None = Field(None, alias="KAFKA_SASL_MECHANISM")
+    kafka_sasl_username: str | None = Field(None, alias="KAFKA_SASL_USERNAME")
+    kafka_sasl_password: SecretStr | None = Field(None, alias="KAFKA_SASL_PASSWORD")
+    kafka_topic_partitions: int = Field(3, alias="KAFKA_TOPIC_PARTITIONS")
+    orders_topic: str = Field("raw.orders.v1", alias="FLOWGUARD_ORDERS_TOPIC")
+    clicks_topic: str = Field("raw.clicks.v1", alias="FLOWGUARD_CLICKS_TOPIC")
+    dead_letter_topic: str = Field("raw.dead-letter.v1", alias="FLOWGUARD_DEAD_LETTER_TOPIC")
+
+    # Snowflake, or a fakesnow server when SNOWFLAKE_HOST points at one.
+    snowflake_account: str | None = Field(None, alias="SNOWFLAKE_ACCOUNT")
+    snowflake_user: str | None = Field(None, alias="SNOWFLAKE_USER")
+    snowflake_password: SecretStr | None = Field(None, alias="SNOWFLAKE_PASSWORD")
+    snowflake_database: str = Field("FLOWGUARD", alias="SNOWFLAKE_DATABASE")
+    snowflake_warehouse: str | None = Field(None, alias="SNOWFLAKE_WAREHOUSE")
+    snowflake_role: str | None = Field(None, alias="SNOWFLAKE_ROLE")
+    snowflake_host: str | None = Field(None, alias="SNOWFLAKE_HOST")
+    snowflake_port: int | None = Field(None, alias="SNOWFLAKE_PORT")
+    snowflake_protocol: str = Field("https", alias="SNOWFLAKE_PROTOCOL")
+    fakesnow_db_path: Path | None = Field(None, alias="FAKESNOW_DB_PATH")
+
+    # Batch layer.
+    luigi_scheduler_url: str | None = Field(None, alias="LUIGI_SCHEDULER_URL")
+    spark_master: str = Field("local[*]", alias="SPARK_MASTER")
+    spark_shuffle_partitions: int = Field(4, alias="SPARK_SHUFFLE_PARTITIONS")
+
+    # API.
+    api_keys: list[str] = Field(default_factory=list, alias="FLOWGUARD_API_KEYS")
+
+    @property
+    def fakesnow_path(self) -> Path:
+        return self.fakesnow_db_path or self.data_dir / "fakesnow"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "events.sqlite"
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"
+
+
+def load_settings() -> Settings:
+    return Settings()

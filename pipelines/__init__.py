@@ -1,0 +1,1 @@
+"""Batch layer: PySpark transforms, jobs and Luigi tasks for SILVER and GOLD."""
