@@ -1,5 +1,6 @@
 """Configuration: environment variables and `.env`, read once through pydantic-settings."""
 
+import os
 from enum import StrEnum
 from pathlib import Path
 
@@ -7,7 +8,9 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SERVICES_ENV = PROJECT_ROOT / ".local" / "services.env"
+# Where local services keep their state; parallel workers may point this elsewhere.
+LOCAL_DIR = Path(os.environ.get("FLOWGUARD_LOCAL_DIR", PROJECT_ROOT / ".local"))
+SERVICES_ENV = LOCAL_DIR / "services.env"
 
 
 class EventStoreKind(StrEnum):
@@ -41,7 +44,7 @@ class Settings(BaseSettings):
     bus: BusKind = Field(BusKind.INPROCESS, alias="FLOWGUARD_BUS")
     warehouse: WarehouseKind = Field(WarehouseKind.FAKESNOW, alias="FLOWGUARD_WAREHOUSE")
 
-    data_dir: Path = Field(PROJECT_ROOT / ".local" / "data", alias="FLOWGUARD_DATA_DIR")
+    data_dir: Path = Field(LOCAL_DIR / "data", alias="FLOWGUARD_DATA_DIR")
     catalog_dir: Path = Field(PROJECT_ROOT / "data", alias="FLOWGUARD_CATALOG_DIR")
 
     # PostgreSQL event store.
