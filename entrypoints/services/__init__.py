@@ -1,0 +1,1 @@
+"""Local services: the processes FlowGuard needs (PostgreSQL, Kafka, fakesnow, luigid)."""

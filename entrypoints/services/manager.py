@@ -1,0 +1,73 @@
+"""Local services: start, stop and report several services, and publish their variables."""
+
+import os
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from entrypoints.services.base import Service, ServiceError
+from entrypoints.services.postgres import PostgresService
+
+SERVICE_TYPES: dict[str, type[Service]] = {cls.name: cls for cls in (PostgresService,)}
+
+
+class ServiceManager:
+    """The services under one local directory; `services.env` lists what clients should use."""
+
+    def __init__(self, local_dir: Path, environ: Mapping[str, str] | None = None) -> None:
+        self.local_dir = local_dir
+        self.environ = dict(os.environ if environ is None else environ)
+        self.services = {name: cls(local_dir) for name, cls in SERVICE_TYPES.items()}
+
+    def select(self, names: Iterable[str]) -> list[Service]:
+        names = list(names) or list(self.services)
+        unknown = sorted(set(names) - set(self.services))
+        if unknown:
+            raise ServiceError(f"unknown services {unknown}; known: {sorted(self.services)}")
+        return [self.services[name] for name in names]
+
+    def up(self, names: Iterable[str] = ()) -> dict[str, str]:
+        """Start (or reuse, or check the external replacement of) each service, all at once:
+        Kafka's start-up dominates, the others fit inside it."""
+        selected = self.select(names)
+        with ThreadPoolExecutor(max_workers=len(selected)) as pool:
+            futures = [pool.submit(service.up, self.environ) for service in selected]
+        errors = [str(f.exception()) for f in futures if f.exception() is not None]
+        self.write_env_file()
+        if errors:
+            raise ServiceError("\n".join(errors))
+        return self.client_env()
+
+    def down(self, names: Iterable[str] = ()) -> None:
+        errors = []
+        for service in reversed(self.select(names)):
+            try:
+                service.down()
+            except (ServiceError, RuntimeError) as error:  # stop the rest, then report
+                errors.append(str(error))
+        self.write_env_file()
+        if errors:
+            raise ServiceError("\n".join(errors))
+
+    def status(self, names: Iterable[str] = ()) -> list[tuple[str, str, str]]:
+        return [(s.name, *s.status(self.environ)) for s in self.select(names)]
+
+    def client_env(self) -> dict[str, str]:
+        """The variables of every service that is ours and running, or external."""
+        env: dict[str, str] = {}
+        for service in self.services.values():
+            if service.is_external(self.environ):
+                env.update(service.external_env(self.environ))
+            elif service.pid() is not None:
+                env.update(service.recorded_env())
+        return env
+
+    @property
+    def env_file(self) -> Path:
+        return self.local_dir / "services.env"
+
+    def write_env_file(self) -> None:
+        self.local_dir.mkdir(parents=True, exist_ok=True)
+        lines = ["# Written by `flowguard services up`: how to reach the running services."]
+        lines += [f"{key}={value}" for key, value in sorted(self.client_env().items())]
+        self.env_file.write_text("\n".join(lines) + "\n")

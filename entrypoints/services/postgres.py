@@ -1,0 +1,62 @@
+"""Local services: a throwaway PostgreSQL cluster for the event store (infra/postgres)."""
+
+import signal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
+
+from entrypoints.services import process
+from entrypoints.services.base import INFRA_DIR, Service
+
+if TYPE_CHECKING:
+    import psycopg
+
+DATABASE = "flowguard"
+USER = "flowguard"
+# A local, loopback-only, throwaway cluster: a fixed password keeps the DSN stable across restarts.
+PASSWORD = "flowguard"
+DSN_VAR = "FLOWGUARD_POSTGRES_DSN"
+
+
+class PostgresService(Service):
+    name = "postgres"
+    external_vars: ClassVar[tuple[str, ...]] = (DSN_VAR,)
+    stop_signal = signal.SIGINT  # PostgreSQL's "fast" shutdown
+
+    def launch(self) -> tuple[list[str], dict[str, str]]:
+        port = process.free_port()
+        script = INFRA_DIR / "postgres" / "start-postgres.sh"
+        command = ["bash", str(script), str(self.home), str(port)]
+        return command, {DSN_VAR: f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/{DATABASE}"}
+
+    def probe(self, env: Mapping[str, str]) -> None:
+        with self._superuser(env) as conn:
+            conn.execute("SELECT 1")
+
+    def prepare(self, env: Mapping[str, str]) -> None:
+        with self._superuser(env) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (USER,)).fetchone()
+            verb = "ALTER" if exists else "CREATE"
+            conn.execute(f"{verb} ROLE {USER} LOGIN CREATEDB PASSWORD '{PASSWORD}'")
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+            if not found.fetchone():
+                conn.execute(f"CREATE DATABASE {DATABASE} OWNER {USER}")
+
+    def check(self, env: Mapping[str, str]) -> None:
+        import psycopg
+
+        with psycopg.connect(env[DSN_VAR], connect_timeout=3) as conn:
+            conn.execute("SELECT 1").fetchone()
+
+    def _superuser(self, env: Mapping[str, str]) -> "psycopg.Connection[tuple[object, ...]]":
+        import psycopg
+
+        port = urlsplit(env[DSN_VAR]).port
+        return psycopg.connect(
+            host=str(self.home / "run"),
+            port=port,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=3,
+        )
