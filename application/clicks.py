@@ -1,0 +1,111 @@
+"""Click use case: record a batch of click events, keeping every rejected one."""
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.persistence import RecordConflictError
+
+from application.commands import ClickEventInput, RecordClickEvents
+from application.orders import ATTEMPTS, Store
+from application.ports import Catalog
+from application.results import ClickBatchResult, FailedEvent, Rejection
+from domain.click_session import ITEM_EVENT_TYPES, Click, ClickSession, click_session_id
+from domain.errors import FieldError, Invalid
+from domain.event_time import event_time, future_error, naive_error
+
+
+def record_click_events(
+    store: Store, catalog: Catalog, cmd: RecordClickEvents
+) -> tuple[ClickBatchResult, list[FailedEvent]]:
+    """Store the valid events, report the invalid ones by index (and return them as
+    failed events for the caller to keep)."""
+    checked = [_check(catalog, e, cmd.received_at) for e in cmd.events]
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return _attempt(store, cmd, checked)
+        except RecordConflictError:
+            continue  # another request wrote to one of these sessions: reload and redo
+    return _attempt(store, cmd, checked)
+
+
+def _attempt(
+    store: Store, cmd: RecordClickEvents, checked: list[Click | list[FieldError]]
+) -> tuple[ClickBatchResult, list[FailedEvent]]:
+    sessions: dict[str, ClickSession] = {}
+    accepted, duplicates, rejected = 0, 0, []
+    for index, (raw, click) in enumerate(zip(cmd.events, checked, strict=True)):
+        try:
+            if isinstance(click, list):
+                raise Invalid(click)
+            session = _session(store, sessions, raw.session_id)
+            if session.record(click):
+                accepted += 1
+            else:
+                duplicates += 1
+        except Invalid as invalid:
+            rejected.append(Rejection(index, invalid.errors))
+    if accepted:
+        store.commit(*sessions.values())
+    failed = [_failed(cmd.events[r.index], r.errors, cmd.received_at) for r in rejected]
+    return ClickBatchResult(accepted, duplicates, rejected), failed
+
+
+def _session(store: Store, sessions: dict[str, ClickSession], session_id: str) -> ClickSession:
+    if session_id not in sessions:
+        loaded = store.load(click_session_id(session_id))
+        sessions[session_id] = loaded or ClickSession.open(session_id)
+    return sessions[session_id]
+
+
+def _check(
+    catalog: Catalog, raw: ClickEventInput, received_at: datetime
+) -> Click | list[FieldError]:
+    """Catalog and time rules for one event; the funnel rules are the session's."""
+    times = {"occurred_at": raw.occurred_at, "sent_at": raw.sent_at}
+    errors = naive_error(times) + _catalog_errors(catalog, raw)
+    if not raw.session_id:
+        errors.append(FieldError("session_id", "must not be empty"))
+    if errors:
+        return errors
+    when = event_time(received_at, raw.occurred_at, raw.sent_at)
+    if error := future_error(when, received_at):
+        return [error]
+    return Click(
+        event_id=raw.event_id or uuid4(),
+        event_type=raw.event_type,
+        event_time=when,
+        received_at=received_at,
+        user_id=raw.user_id,
+        item_id=raw.item_id,
+        restaurant_id=raw.restaurant_id,
+        page=raw.page,
+        position=raw.position,
+        quantity=raw.quantity,
+    )
+
+
+def _catalog_errors(catalog: Catalog, raw: ClickEventInput) -> list[FieldError]:
+    if catalog.restaurant(raw.restaurant_id) is None:
+        return [FieldError("restaurant_id", "unknown restaurant")]
+    if raw.event_type not in ITEM_EVENT_TYPES or not raw.item_id:
+        return []
+    item = catalog.item(raw.item_id)
+    if item is None:
+        return [FieldError("item_id", "unknown item")]
+    if item.restaurant_id != raw.restaurant_id:
+        return [FieldError("item_id", "belongs to another restaurant")]
+    return []
+
+
+def _failed(raw: ClickEventInput, errors: list[FieldError], received_at: datetime) -> FailedEvent:
+    return FailedEvent(uuid4(), "click", _jsonable(dataclasses.asdict(raw)), errors, received_at)
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    convert: Callable[[Any], Any] = lambda v: (  # noqa: E731
+        str(v) if isinstance(v, UUID) else v.isoformat() if isinstance(v, datetime) else v
+    )
+    return {k: convert(v) for k, v in values.items()}

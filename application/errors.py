@@ -1,0 +1,29 @@
+"""Every error a use case raises, in one module, so the API maps them to HTTP in one place.
+
+NotFound -> 404, IllegalTransition -> 409, IdempotencyConflict -> 409, Invalid -> 422,
+StoreUnavailable -> 503 (with Retry-After).
+"""
+
+from domain.errors import DomainError, FieldError, IllegalTransition, Invalid
+
+__all__ = [
+    "DomainError",
+    "FieldError",
+    "IdempotencyConflict",
+    "IllegalTransition",
+    "Invalid",
+    "NotFound",
+    "StoreUnavailable",
+]
+
+
+class NotFound(Exception):  # noqa: N818 - names fixed by the API contract
+    """The requested order (or other resource) does not exist (HTTP 404)."""
+
+
+class IdempotencyConflict(Exception):  # noqa: N818 - names fixed by the API contract
+    """An idempotency key or event id was reused with a different request body (HTTP 409)."""
+
+
+class StoreUnavailable(Exception):  # noqa: N818 - names fixed by the API contract
+    """The event store could not commit or answer; nothing was stored (HTTP 503)."""

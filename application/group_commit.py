@@ -1,0 +1,119 @@
+"""Group commit: the events of concurrent requests are written in shared transactions.
+
+Each caller hands over its events and blocks until the transaction holding them has committed,
+so nobody hears "stored" before the store said so. One writer thread drains the queue: while it
+waits for one commit, the next requests queue up and share the next one. The PostgreSQL recorder
+locks the table per insert transaction, so fewer, larger transactions are the lever.
+"""
+
+import contextlib
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import RecordConflictError
+
+SaveEvents = Callable[..., Any]
+BatchObserver = Callable[[int], None]
+
+
+@dataclass
+class _Unit:
+    events: Sequence[Any]
+    ids: frozenset[UUID]
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+class GroupCommitter:
+    def __init__(self, save: SaveEvents, max_batch: int = 500) -> None:
+        self._save = save
+        self._max_batch = max_batch
+        self._queue: deque[_Unit] = deque()
+        self._ready = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self.observers: list[BatchObserver] = []
+
+    def commit(self, events: Sequence[Any]) -> None:
+        """Store `events` atomically, together with other callers' events; raise what the
+        store raised for them (RecordConflictError when another writer got there first)."""
+        unit = _Unit(events, frozenset(e.originator_id for e in events))
+        with self._ready:
+            if self._closed:
+                raise RuntimeError("group committer is closed")
+            self._queue.append(unit)
+            self._start()
+            self._ready.notify()
+        unit.done.wait()
+        if unit.error is not None:
+            raise unit.error
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while batch := self._next_batch():
+            try:
+                self._write(batch)
+                self._observe(len(batch))
+            finally:  # never leave a caller waiting, whatever happened
+                for unit in batch:
+                    unit.done.set()
+
+    def _observe(self, size: int) -> None:
+        for observe in self.observers:
+            # A broken metrics hook must not stop the writer thread.
+            with contextlib.suppress(Exception):
+                observe(size)
+
+    def _next_batch(self) -> list[_Unit]:
+        with self._ready:
+            while not self._queue and not self._closed:
+                self._ready.wait()
+            return self._take()
+
+    def _take(self) -> list[_Unit]:
+        # A unit touching an aggregate already in this batch waits for the next one: two
+        # writes to one aggregate in one transaction would make the whole batch conflict.
+        batch: list[_Unit] = []
+        taken: set[UUID] = set()
+        deferred: list[_Unit] = []
+        while self._queue and len(batch) < self._max_batch:
+            unit = self._queue.popleft()
+            (deferred if unit.ids & taken else batch).append(unit)
+            taken |= unit.ids
+        self._queue.extendleft(reversed(deferred))
+        return batch
+
+    def _write(self, batch: list[_Unit]) -> None:
+        try:
+            self._save(*[e for unit in batch for e in unit.events])
+        except RecordConflictError as conflict:
+            if len(batch) == 1:
+                batch[0].error = conflict
+            else:
+                self._write_one_by_one(batch)
+        except Exception as error:
+            for unit in batch:
+                unit.error = error
+
+    def _write_one_by_one(self, batch: list[_Unit]) -> None:
+        # One bad request (a conflict) must not fail the others in its batch.
+        for unit in batch:
+            try:
+                self._save(*unit.events)
+            except Exception as error:
+                unit.error = error

@@ -1,0 +1,37 @@
+"""UserOrders: an index aggregate listing one user's order ids, for `list_orders`.
+
+It is written in the same transaction as the order it indexes, so the list is never stale and
+works the same on every event store; one small aggregate per user keeps writers of different
+users independent. Its events have no `event_type`: internal bookkeeping, never published.
+"""
+
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+USER_ORDERS_NAMESPACE = UUID("0b6c2f0e-8a43-5d0e-b1f4-6a7d3e2c9f10")
+
+
+def user_orders_id(user_id: str) -> UUID:
+    return uuid5(USER_ORDERS_NAMESPACE, user_id)
+
+
+class UserOrders(Aggregate):
+    class Opened(Aggregate.Created):
+        user_id: str
+
+    class OrderAdded(Aggregate.Event):
+        order_id: UUID
+
+    @event(Opened)
+    def __init__(self, *, id: UUID, user_id: str) -> None:
+        self.user_id = user_id
+        self.order_ids: list[UUID] = []
+
+    @classmethod
+    def open(cls, user_id: str) -> "UserOrders":
+        return cls(id=user_orders_id(user_id), user_id=user_id)
+
+    @event(OrderAdded)
+    def add(self, order_id: UUID) -> None:
+        self.order_ids.append(order_id)

@@ -1,0 +1,47 @@
+"""Turns aggregates into the plain views queries return."""
+
+from decimal import Decimal
+
+from application.results import OrderHistoryEntry, OrderLineView, OrderReceipt, OrderView
+from domain.order import HistoryEntry, Order
+
+
+def order_view(order: Order) -> OrderView:
+    return OrderView(
+        order_id=order.id,
+        user_id=order.user_id,
+        restaurant_id=order.restaurant_id,
+        session_id=order.session_id,
+        status=order.status.value,
+        lines=[_line(line) for line in order.lines],
+        total_amount=order.total_amount,
+        currency=order.currency,
+        payment_method=order.payment_method,
+        version=order.version,
+        placed_at=order.history[0].event_time,
+        updated_at=order.history[-1].event_time,
+        history=[OrderHistoryEntry(**vars(h)) for h in order.history],
+    )
+
+
+def receipt(order: Order, entry: HistoryEntry, *, replayed: bool = False) -> OrderReceipt:
+    """The receipt as it was when `entry` was recorded."""
+    return OrderReceipt(
+        order_id=order.id,
+        status=entry.status,
+        total_amount=order.total_amount,
+        currency=order.currency,
+        event_id=entry.event_id,
+        version=entry.version,
+        replayed=replayed,
+    )
+
+
+def _line(line: dict[str, object]) -> OrderLineView:
+    return OrderLineView(
+        item_id=str(line["item_id"]),
+        name=str(line["name"]),
+        unit_price=Decimal(str(line["unit_price"])),
+        quantity=int(str(line["quantity"])),
+        line_total=Decimal(str(line["line_total"])),
+    )

@@ -1,0 +1,160 @@
+"""The ClickSession aggregate: one shopper session's clickstream and the cart it implies."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import FieldError, Invalid
+
+# Fixed forever: session ids map to the same aggregate id in every process and store.
+CLICK_SESSION_NAMESPACE = UUID("6b0f6f3e-2f4b-5b7e-9d1c-3c8a1f0e7a11")
+EVENT_TYPES = ("impression", "click", "add_to_cart", "remove_from_cart", "checkout_started")
+ITEM_EVENT_TYPES = frozenset(EVENT_TYPES[:4])
+MIN_QUANTITY, MAX_QUANTITY = 1, 50
+
+
+def click_session_id(session_id: str) -> UUID:
+    return uuid5(CLICK_SESSION_NAMESPACE, session_id)
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click event whose shape the application already checked against the catalog."""
+
+    event_id: UUID
+    event_type: str
+    event_time: datetime
+    received_at: datetime
+    user_id: str | None
+    item_id: str | None
+    restaurant_id: str
+    page: str
+    position: int | None
+    quantity: int | None
+
+
+def shape_errors(click: Click) -> list[FieldError]:
+    """Rules that hold for one event on its own, before the session's history is consulted."""
+    errors = []
+    if click.event_type not in EVENT_TYPES:
+        errors.append(FieldError("event_type", f"must be one of {list(EVENT_TYPES)}"))
+    if click.event_type in ITEM_EVENT_TYPES and not click.item_id:
+        errors.append(FieldError("item_id", f"is required for {click.event_type}"))
+    if click.position is not None and click.position < 0:
+        errors.append(FieldError("position", "must be zero or more"))
+    if click.quantity is not None and not MIN_QUANTITY <= click.quantity <= MAX_QUANTITY:
+        errors.append(FieldError("quantity", "must be between 1 and 50"))
+    if not click.page:
+        errors.append(FieldError("page", "must not be empty"))
+    return errors
+
+
+class ClickSession(Aggregate):
+    class Opened(Aggregate.Created):
+        """Internal bookkeeping: has no `event_type`, so the relay does not publish it."""
+
+        session_id: str
+
+    class Recorded(Aggregate.Event):
+        event_id: UUID
+        event_time: datetime
+        received_at: datetime
+        session_id: str
+        user_id: str | None
+        item_id: str | None
+        restaurant_id: str
+        page: str
+        position: int | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, ClickSession)
+            aggregate.seen.add(self.event_id)
+
+    class ImpressionRecorded(Recorded):
+        event_type: ClassVar[str] = "click.impression"
+
+    class ItemClicked(Recorded):
+        event_type: ClassVar[str] = "click.click"
+
+    class CheckoutStarted(Recorded):
+        event_type: ClassVar[str] = "click.checkout_started"
+
+    class ItemAddedToCart(Recorded):
+        event_type: ClassVar[str] = "click.add_to_cart"
+        quantity: int
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, ClickSession)
+            assert self.item_id
+            aggregate.seen.add(self.event_id)
+            aggregate.cart[self.item_id] = aggregate.cart.get(self.item_id, 0) + self.quantity
+
+    class ItemRemovedFromCart(Recorded):
+        event_type: ClassVar[str] = "click.remove_from_cart"
+        quantity: int
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, ClickSession)
+            assert self.item_id
+            aggregate.seen.add(self.event_id)
+            left = aggregate.cart.pop(self.item_id) - self.quantity
+            if left:
+                aggregate.cart[self.item_id] = left
+
+    @event(Opened)
+    def __init__(self, *, id: UUID, session_id: str) -> None:
+        self.session_id = session_id
+        self.seen: set[UUID] = set()
+        self.cart: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, session_id: str) -> "ClickSession":
+        return cls(id=click_session_id(session_id), session_id=session_id)
+
+    def record(self, click: Click) -> bool:
+        """Record one click; False when its event_id was already recorded (a no-op).
+        Raises Invalid when the event would break the funnel."""
+        if click.event_id in self.seen:
+            return False
+        errors = shape_errors(click) or self._funnel_errors(click)
+        if errors:
+            raise Invalid(errors)
+        self.trigger_event(EVENT_CLASSES[click.event_type], **self._attributes(click))
+        return True
+
+    def _funnel_errors(self, click: Click) -> list[FieldError]:
+        in_cart = self.cart.get(click.item_id or "", 0)
+        if click.event_type == "remove_from_cart" and (click.quantity or 1) > in_cart:
+            return [FieldError("quantity", f"removes more than the {in_cart} in the cart")]
+        if click.event_type == "checkout_started" and not self.cart:
+            return [FieldError("event_type", "checkout_started needs a non-empty cart")]
+        return []
+
+    def _attributes(self, click: Click) -> dict[str, Any]:
+        checkout = click.event_type == "checkout_started"
+        attributes: dict[str, Any] = {
+            "event_id": click.event_id,
+            "event_time": click.event_time,
+            "received_at": click.received_at,
+            "session_id": self.session_id,
+            "user_id": click.user_id,
+            "item_id": None if checkout else click.item_id,
+            "restaurant_id": click.restaurant_id,
+            "page": click.page,
+            "position": None if checkout else click.position,
+        }
+        if click.event_type in ("add_to_cart", "remove_from_cart"):
+            attributes["quantity"] = click.quantity or 1
+        return attributes
+
+
+EVENT_CLASSES: dict[str, type[ClickSession.Recorded]] = {
+    "impression": ClickSession.ImpressionRecorded,
+    "click": ClickSession.ItemClicked,
+    "add_to_cart": ClickSession.ItemAddedToCart,
+    "remove_from_cart": ClickSession.ItemRemovedFromCart,
+    "checkout_started": ClickSession.CheckoutStarted,
+}

@@ -1,0 +1,39 @@
+"""The event-time rule: when a fact happened, corrected for the device's clock skew.
+
+See docs/event-time.md. Pure functions; every datetime must be timezone-aware.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from domain.errors import FieldError
+
+MAX_FUTURE = timedelta(minutes=5)
+
+
+def event_time(
+    received_at: datetime, occurred_at: datetime | None = None, sent_at: datetime | None = None
+) -> datetime:
+    """`received_at - (sent_at - occurred_at)` when both client times are given (the delay
+    measured on the device's own clock, so its offset cancels out); else `occurred_at`;
+    else `received_at`. The result is UTC."""
+    if occurred_at is not None and sent_at is not None:
+        return (received_at - (sent_at - occurred_at)).astimezone(UTC)
+    return (occurred_at or received_at).astimezone(UTC)
+
+
+def future_error(
+    when: datetime, received_at: datetime, field: str = "occurred_at"
+) -> FieldError | None:
+    """Late events are accepted; events more than five minutes ahead of the server are not."""
+    if when - received_at > MAX_FUTURE:
+        return FieldError(field, "is more than 5 minutes in the future")
+    return None
+
+
+def naive_error(values: dict[str, datetime | None]) -> list[FieldError]:
+    """Naive datetimes are ambiguous: reject rather than guess a zone."""
+    return [
+        FieldError(name, "must include a timezone")
+        for name, value in values.items()
+        if value is not None and value.tzinfo is None
+    ]

@@ -1,0 +1,223 @@
+"""The Order aggregate: lines priced from the catalog, and a strict delivery lifecycle."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.catalog import FoodItem
+from domain.errors import FieldError, IllegalTransition, Invalid
+
+CURRENCY = "INR"
+PAYMENT_METHODS = frozenset({"upi", "card", "cash", "wallet"})
+MIN_QUANTITY, MAX_QUANTITY = 1, 50
+CENT = Decimal("0.01")
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    CONFIRMED = "confirmed"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PLACED: frozenset({S.CONFIRMED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.OUT_FOR_DELIVERY, S.CANCELLED}),
+    S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED, S.CANCELLED}),
+    S.DELIVERED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event_id: UUID
+    event_type: str
+    status: str
+    reason: str | None
+    version: int
+    event_time: datetime
+    received_at: datetime
+
+
+def price_lines(restaurant_id: str, lines: list[tuple[FoodItem, int]]) -> list[dict[str, Any]]:
+    """Validate and price the lines; raises Invalid with one error per broken line."""
+    errors = [] if lines else [FieldError("lines", "an order needs at least one line")]
+    for i, (item, quantity) in enumerate(lines):
+        if item.restaurant_id != restaurant_id:
+            errors.append(FieldError(f"lines.{i}.item_id", "belongs to another restaurant"))
+        if not MIN_QUANTITY <= quantity <= MAX_QUANTITY:
+            errors.append(FieldError(f"lines.{i}.quantity", "must be between 1 and 50"))
+    if errors:
+        raise Invalid(errors)
+    return [_line(item, quantity) for item, quantity in lines]
+
+
+def _line(item: FoodItem, quantity: int) -> dict[str, Any]:
+    unit_price = item.price.quantize(CENT)
+    return {
+        "item_id": item.item_id,
+        "name": item.name,
+        "unit_price": unit_price,
+        "quantity": quantity,
+        "line_total": (unit_price * quantity).quantize(CENT),
+    }
+
+
+class Order(Aggregate):
+    class Placed(Aggregate.Created):
+        event_type: ClassVar[str] = "order.placed"
+        event_id: UUID
+        event_time: datetime
+        received_at: datetime
+        user_id: str
+        restaurant_id: str
+        session_id: str | None
+        lines: list[dict[str, Any]]
+        total_amount: Decimal
+        currency: str
+        payment_method: str
+        status: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Order)
+            aggregate.remember(self, self.status, None)
+
+    class StatusChanged(Aggregate.Event):
+        event_id: UUID
+        event_time: datetime
+        received_at: datetime
+        user_id: str
+        status: str
+        reason: str | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Order)
+            aggregate.status = OrderStatus(self.status)
+            aggregate.remember(self, self.status, self.reason)
+
+    class Confirmed(StatusChanged):
+        event_type: ClassVar[str] = "order.confirmed"
+
+    class OutForDelivery(StatusChanged):
+        event_type: ClassVar[str] = "order.out_for_delivery"
+
+    class Delivered(StatusChanged):
+        event_type: ClassVar[str] = "order.delivered"
+
+    class Cancelled(StatusChanged):
+        event_type: ClassVar[str] = "order.cancelled"
+
+    @event(Placed)
+    def __init__(
+        self,
+        *,
+        id: UUID,
+        event_id: UUID,
+        event_time: datetime,
+        received_at: datetime,
+        user_id: str,
+        restaurant_id: str,
+        session_id: str | None,
+        lines: list[dict[str, Any]],
+        total_amount: Decimal,
+        currency: str,
+        payment_method: str,
+        status: str,
+    ) -> None:
+        self.user_id = user_id
+        self.restaurant_id = restaurant_id
+        self.session_id = session_id
+        self.lines = lines
+        self.total_amount = total_amount
+        self.currency = currency
+        self.payment_method = payment_method
+        self.status = OrderStatus(status)
+        self.history: list[HistoryEntry] = []
+
+    def remember(self, e: Any, status: str, reason: str | None) -> None:
+        self.history.append(
+            HistoryEntry(
+                e.event_id, e.event_type, status, reason, e.originator_version,
+                e.event_time, e.received_at,
+            )
+        )  # fmt: skip
+
+    @classmethod
+    def place(
+        cls,
+        *,
+        order_id: UUID,
+        user_id: str,
+        restaurant_id: str,
+        lines: list[tuple[FoodItem, int]],
+        payment_method: str,
+        session_id: str | None,
+        event_id: UUID,
+        event_time: datetime,
+        received_at: datetime,
+    ) -> "Order":
+        if payment_method not in PAYMENT_METHODS:
+            raise Invalid.of("payment_method", f"must be one of {sorted(PAYMENT_METHODS)}")
+        priced = price_lines(restaurant_id, lines)
+        return cls(
+            id=order_id,
+            event_id=event_id,
+            event_time=event_time,
+            received_at=received_at,
+            user_id=user_id,
+            restaurant_id=restaurant_id,
+            session_id=session_id,
+            lines=priced,
+            total_amount=sum((line["line_total"] for line in priced), Decimal("0.00")),
+            currency=CURRENCY,
+            payment_method=payment_method,
+            status=OrderStatus.PLACED.value,
+        )
+
+    def change_status(
+        self,
+        status: str,
+        reason: str | None,
+        *,
+        event_id: UUID,
+        event_time: datetime,
+        received_at: datetime,
+    ) -> None:
+        target = _parse_status(status)
+        if target not in TRANSITIONS[self.status]:
+            raise IllegalTransition(self.status.value, target.value)
+        self.trigger_event(
+            STATUS_EVENTS[target],
+            event_id=event_id,
+            event_time=event_time,
+            received_at=received_at,
+            user_id=self.user_id,
+            status=target.value,
+            reason=reason,
+        )
+
+    def recorded_event(self, event_id: UUID) -> HistoryEntry | None:
+        return next((h for h in self.history if h.event_id == event_id), None)
+
+
+def _parse_status(status: str) -> OrderStatus:
+    try:
+        return OrderStatus(status)
+    except ValueError:
+        raise Invalid.of("status", f"unknown status {status!r}") from None
+
+
+STATUS_EVENTS: dict[OrderStatus, type[Order.StatusChanged]] = {
+    S.CONFIRMED: Order.Confirmed,
+    S.OUT_FOR_DELIVERY: Order.OutForDelivery,
+    S.DELIVERED: Order.Delivered,
+    S.CANCELLED: Order.Cancelled,
+}
