@@ -5,10 +5,19 @@ Tests override providers (`container.x.override(...)`) instead of patching.
 """
 
 from functools import partial
+from pathlib import Path
 
 from dependency_injector import containers, providers
 
+from adapters.catalog.file_catalog import FileCatalog
+from adapters.memory.event_store import memory_event_store_env
+from adapters.memory.failed_event_store import MemoryFailedEventStore
+from adapters.postgres.event_store import postgres_event_store_env
+from adapters.postgres.failed_event_store import PostgresFailedEventStore
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
+from adapters.sqlite.event_store import sqlite_event_store_env
+from adapters.sqlite.failed_event_store import SqliteFailedEventStore
+from application.app import FlowGuardApp
 from entrypoints.settings import Settings, load_settings
 
 
@@ -28,6 +37,26 @@ def _snowflake_config(settings: Settings) -> SnowflakeConfig:
     )
 
 
+# --- Event store and application helpers (issue 3) ----------------------------------------
+def _dsn(settings: Settings) -> str:
+    if settings.postgres_dsn is None:
+        raise ValueError("FLOWGUARD_EVENT_STORE=postgres needs FLOWGUARD_POSTGRES_DSN")
+    return settings.postgres_dsn.get_secret_value()
+
+
+def _postgres_env(settings: Settings) -> dict[str, str]:
+    return postgres_event_store_env(_dsn(settings))
+
+
+def _failed_path(settings: Settings) -> Path:
+    return settings.sqlite_path.with_name("failed_events.sqlite")
+
+
+def _app_env(store_env: dict[str, str]) -> dict[str, str]:
+    # Cached aggregates are fast-forwarded from the store on every read, so they are never stale.
+    return {**store_env, "AGGREGATE_CACHE_MAXSIZE": "10000"}
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Singleton(load_settings)
     config = providers.Configuration()
@@ -45,6 +74,29 @@ class Container(containers.DeclarativeContainer):
     )
 
     # --- Event store and application (issue 3) --------------------------------------------
+    catalog = providers.Singleton(FileCatalog, settings.provided.catalog_dir)
+    # eventsourcing configuration (PERSISTENCE_MODULE, ...) for FlowGuardApp and the relay.
+    event_store_env = providers.Selector(
+        config.event_store,
+        memory=providers.Callable(memory_event_store_env),
+        sqlite=providers.Callable(sqlite_event_store_env, settings.provided.sqlite_path),
+        postgres=providers.Callable(_postgres_env, settings),
+    )
+    failed_event_store = providers.Selector(
+        config.event_store,
+        memory=providers.Singleton(MemoryFailedEventStore),
+        sqlite=providers.Singleton(
+            SqliteFailedEventStore, providers.Callable(_failed_path, settings)
+        ),
+        postgres=providers.Singleton(PostgresFailedEventStore, providers.Callable(_dsn, settings)),
+    )
+    # One per process; call `.close()` on shutdown to stop the group-commit writer.
+    flowguard_app = providers.Singleton(
+        FlowGuardApp,
+        env=providers.Callable(_app_env, event_store_env),
+        catalog=catalog,
+        failed_events=failed_event_store,
+    )
 
     # --- Bus, relay and bronze consumer (issue 4) -----------------------------------------
 
