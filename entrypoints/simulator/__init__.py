@@ -1,0 +1,1 @@
+"""Traffic simulator: a pure, seeded model of shoppers and an HTTP driver that replays it."""

@@ -1,0 +1,56 @@
+"""The HTTP wire format of the simulator's requests (the API's `/api/v1` bodies and headers)."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from entrypoints.simulator.events import ClickEvent, OrderPlacement, StatusChange
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def device_times(occurred_at: datetime, skew: timedelta) -> dict[str, str]:
+    """Times as the device reports them. A skewed device also sends `sent_at` on its own clock,
+    which is what lets the server cancel the skew out; a correct one sends `occurred_at` alone."""
+    if not skew:
+        return {"occurred_at": iso(occurred_at)}
+    return {"occurred_at": iso(occurred_at + skew), "sent_at": iso(datetime.now(UTC) + skew)}
+
+
+def click_body(event: ClickEvent) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "event_id": str(event.event_id),
+        "session_id": event.session_id,
+        "user_id": event.user_id,
+        "event_type": event.event_type,
+        "restaurant_id": event.restaurant_id,
+        "page": event.page,
+    }
+    for name in ("item_id", "position", "quantity"):
+        if getattr(event, name) is not None:
+            body[name] = getattr(event, name)
+    return body | device_times(event.occurred_at, event.skew)
+
+
+def order_body(order: OrderPlacement) -> dict[str, Any]:
+    return {
+        "order_id": str(order.order_id),
+        "event_id": str(order.event_id),
+        "user_id": order.user_id,
+        "restaurant_id": order.restaurant_id,
+        "session_id": order.session_id,
+        "payment_method": order.payment_method,
+        "lines": [{"item_id": line.item_id, "quantity": line.quantity} for line in order.lines],
+    } | device_times(order.occurred_at, order.skew)
+
+
+def status_body(change: StatusChange) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": change.status, "event_id": str(change.event_id)}
+    if change.reason:
+        body["reason"] = change.reason
+    return body | device_times(change.occurred_at, timedelta(0))
+
+
+def idempotency_headers(event_id: object) -> dict[str, str]:
+    return {"Idempotency-Key": str(event_id)}
