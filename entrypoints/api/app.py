@@ -1,0 +1,71 @@
+"""Driving adapter, HTTP: the FastAPI app factory. It takes the composition root's container."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from anyio import to_thread
+from fastapi import FastAPI
+
+from entrypoints.api.metrics import ApiMetrics
+from entrypoints.api.middleware import RequestGuard, RequestMetrics
+from entrypoints.api.openapi import install_openapi
+from entrypoints.api.problems import install_problem_handlers
+from entrypoints.api.routers import API_PREFIX, catalog, clicks, health, orders
+
+log = structlog.get_logger("flowguard.api")
+# Blocking routes wait in the threadpool for their group commit; more waiting threads mean
+# larger shared transactions, so allow more than anyio's default of 40.
+THREADPOOL_TOKENS = 256
+
+DESCRIPTION = """Ingestion gateway of FlowGuard: orders and clickstream events, each stored
+durably in the event store before any 2xx answer. Errors are RFC 9457 problem details."""
+
+
+def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
+    """Build the API over `container` (entrypoints.bootstrap.Container); it reads the
+    `application`, `catalog` and `failed_event_store` providers once. With `owns_application`
+    the app closes the application (its group-commit thread and pool) at shutdown."""
+    api_keys = tuple(key for key in container.settings().api_keys if key)
+    gateway = container.application()
+    app = FastAPI(
+        title="FlowGuard gateway",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=_lifespan,
+    )
+    metrics = ApiMetrics()
+    gateway.add_batch_observer(metrics.observe_batch)
+    app.state.gateway = gateway
+    app.state.catalog = container.catalog()
+    app.state.failed_events = container.failed_event_store()
+    app.state.check_store = gateway.check_ready
+    app.state.metrics = metrics
+    app.state.api_keys = api_keys
+    app.state.owns_application = owns_application
+    _route(app)
+    install_problem_handlers(app)
+    install_openapi(app)
+    # Outermost first at request time: metrics see every answer, guards run before parsing.
+    app.add_middleware(RequestGuard)
+    app.add_middleware(RequestMetrics, metrics=metrics)
+    return app
+
+
+def _route(app: FastAPI) -> None:
+    for resource in (orders, clicks, catalog):
+        app.include_router(resource.router, prefix=API_PREFIX)
+    app.include_router(health.router)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    to_thread.current_default_thread_limiter().total_tokens = THREADPOOL_TOKENS
+    if app.state.api_keys:
+        log.info("api.auth", mode="api-key", keys=len(app.state.api_keys))
+    else:
+        log.warning("api.auth", mode="open", detail="FLOWGUARD_API_KEYS is empty: writes are open")
+    yield
+    if app.state.owns_application:
+        app.state.gateway.close()

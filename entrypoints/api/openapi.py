@@ -1,0 +1,57 @@
+"""Driving adapter, API description: documented problem answers and the OpenAPI document."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
+
+from entrypoints.api.schemas.common import Problem
+
+_REF = "#/components/schemas/{model}"
+_DESCRIPTIONS = {
+    400: "The request is malformed.",
+    401: "X-API-Key is missing (keys are configured).",
+    403: "X-API-Key is not valid.",
+    404: "No such resource.",
+    409: "Illegal status transition, or an idempotency key reused with a different body.",
+    413: "The body is over 1 MB (or a batch is over 500 events).",
+    415: "The body is not application/json.",
+    422: "The content is invalid; `errors` lists each field and why.",
+    503: "The event store cannot commit; nothing was stored. Retry after `Retry-After` seconds.",
+}
+WRITE = (401, 403, 413, 415, 422, 503)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        response: dict[str, Any] = {
+            "description": _DESCRIPTIONS[status],
+            "content": {
+                "application/problem+json": {"schema": {"$ref": _REF.format(model="Problem")}}
+            },
+        }
+        if status == 503:
+            response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        responses[status] = response
+    return responses
+
+
+def install_openapi(app: FastAPI) -> None:
+    """FastAPI only lists models it serves as JSON; add the problem models it cannot see."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            _, extra = models_json_schema([(Problem, "serialization")], ref_template=_REF)
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(extra["$defs"])
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,3 @@
+"""Driving adapter, HTTP routes: one router per resource."""
+
+API_PREFIX = "/api/v1"

@@ -1,0 +1,150 @@
+"""Driving adapter, clickstream: single events, batches, and the failed events they leave.
+
+Routes are plain `def`: recording blocks until the group commit is durable.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, get_args
+from uuid import NAMESPACE_URL, uuid4, uuid5
+
+from fastapi import APIRouter, Query
+from pydantic import ValidationError
+
+from application.commands import ClickEventInput, RecordClickEvents
+from application.errors import Invalid
+from application.results import ClickBatchResult, FailedEvent
+from domain.errors import FieldError
+from entrypoints.api.deps import (
+    FailedEventsDep,
+    GatewayDep,
+    IdempotencyKey,
+    MetricsDep,
+    ReceivedAt,
+)
+from entrypoints.api.metrics import ApiMetrics
+from entrypoints.api.openapi import WRITE, problem_responses
+from entrypoints.api.problems import ProblemError, field_problems, validation_problems
+from entrypoints.api.schemas.clicks import (
+    MAX_BATCH_EVENTS,
+    ClickAcceptedOut,
+    ClickBatchIn,
+    ClickBatchOut,
+    ClickEventIn,
+    ClickType,
+    FailedEventListOut,
+    FailedEventOut,
+    RejectionOut,
+)
+from entrypoints.api.schemas.common import FieldProblem
+from entrypoints.api.security import WriteAccess
+
+router = APIRouter(tags=["clicks"])
+# An Idempotency-Key on a single click becomes its event_id, so a retry is the session's no-op.
+_KNOWN_TYPES = frozenset(get_args(ClickType))
+_KEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://flowguard.dev/clicks/idempotency-key")
+
+
+@router.post(
+    "/clicks", status_code=202, dependencies=[WriteAccess], responses=problem_responses(*WRITE)
+)
+def record_click(
+    body: ClickEventIn,
+    gateway: GatewayDep,
+    metrics: MetricsDep,
+    received_at: ReceivedAt,
+    idempotency_key: IdempotencyKey = None,
+) -> ClickAcceptedOut:
+    """Record one click event; 202 once it is durably stored (or was already)."""
+    event = body.to_input()
+    if event.event_id is None:
+        # Generated here rather than in the use case so the answer can name it.
+        key_id = uuid5(_KEY_NAMESPACE, idempotency_key) if idempotency_key else uuid4()
+        event = ClickEventInput(**{**body.model_dump(), "event_id": key_id})
+    result = gateway.record_click_events(RecordClickEvents((event,), received_at))
+    _count(metrics, [event], result)
+    if result.rejected:
+        raise Invalid(result.rejected[0].errors)
+    return ClickAcceptedOut(event_id=event.event_id, duplicate=result.duplicates > 0)
+
+
+@router.post(
+    "/clicks/batch",
+    status_code=202,
+    dependencies=[WriteAccess],
+    responses=problem_responses(*WRITE),
+)
+def record_click_batch(
+    body: ClickBatchIn,
+    gateway: GatewayDep,
+    failed_events: FailedEventsDep,
+    metrics: MetricsDep,
+    received_at: ReceivedAt,
+) -> ClickBatchOut:
+    """Record up to 500 events. Valid ones are stored; invalid ones are reported by index and
+    kept in the failed-events store (GET /failed-events): nothing is silently dropped."""
+    if len(body.events) > MAX_BATCH_EVENTS:
+        raise ProblemError(413, f"A batch holds at most {MAX_BATCH_EVENTS} events.")
+    parsed, invalid = _parse(body.events)
+    valid_indices = list(parsed)
+    events = tuple(parsed.values())
+    result = gateway.record_click_events(RecordClickEvents(events, received_at))
+    _count(metrics, list(events), result)
+    failed = [_failed(body.events[index], problems, received_at) for index, problems in invalid]
+    if failed:
+        failed_events.add(failed)
+        metrics.count_events((_type_of(body.events[i]) for i, _ in invalid), "rejected")
+    rejected = [(valid_indices[r.index], field_problems(r.errors)) for r in result.rejected]
+    return ClickBatchOut(
+        accepted=result.accepted,
+        duplicates=result.duplicates,
+        rejected=[RejectionOut(index=i, errors=e) for i, e in sorted(rejected + invalid)],
+    )
+
+
+@router.get("/failed-events", responses=problem_responses(422, 503))
+def list_failed_events(
+    failed_events: FailedEventsDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> FailedEventListOut:
+    """Rejected inputs, newest first."""
+    items = [FailedEventOut.of(f) for f in failed_events.list(limit=limit, offset=offset)]
+    return FailedEventListOut(total=failed_events.count(), items=items)
+
+
+def _parse(
+    raw_events: list[Any],
+) -> tuple[dict[int, ClickEventInput], list[tuple[int, list[FieldProblem]]]]:
+    """Validate each element on its own: one bad event must not sink the batch."""
+    parsed: dict[int, ClickEventInput] = {}
+    invalid: list[tuple[int, list[FieldProblem]]] = []
+    for index, raw in enumerate(raw_events):
+        try:
+            parsed[index] = ClickEventIn.model_validate(raw).to_input()
+        except ValidationError as error:
+            invalid.append((index, validation_problems(error.errors())))
+    return parsed, invalid
+
+
+def _failed(raw: Any, problems: list[FieldProblem], received_at: datetime) -> FailedEvent:
+    payload = raw if isinstance(raw, dict) else {"value": raw}
+    errors = [FieldError(p.field, p.message) for p in problems]
+    return FailedEvent(uuid4(), "click", payload, errors, received_at)
+
+
+def _type_of(raw: Any) -> str:
+    event_type = raw.get("event_type") if isinstance(raw, dict) else None
+    # Only known types become label values: a client must not grow the metric's cardinality.
+    return str(event_type) if event_type in _KNOWN_TYPES else "invalid"
+
+
+def _count(metrics: ApiMetrics, events: list[ClickEventInput], result: ClickBatchResult) -> None:
+    rejected = {r.index for r in result.rejected}
+    metrics.count_events((events[i].event_type for i in sorted(rejected)), "rejected")
+    kept = [e.event_type for i, e in enumerate(events) if i not in rejected]
+    if result.duplicates == 0:
+        metrics.count_events(kept, "accepted")
+        return
+    # Which of them were duplicates is not reported per index (see the report).
+    metrics.events.labels("unattributed", "accepted").inc(result.accepted)
+    metrics.events.labels("unattributed", "duplicate").inc(result.duplicates)

@@ -1,0 +1,81 @@
+"""Driving adapter, orders: place an order, move it along its lifecycle, read it back.
+
+Routes are plain `def`: the use cases block on the event store, so they run in the threadpool.
+"""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+
+from entrypoints.api.deps import GatewayDep, IdempotencyKey, ReceivedAt
+from entrypoints.api.openapi import WRITE, problem_responses
+from entrypoints.api.routers import API_PREFIX
+from entrypoints.api.schemas.orders import (
+    OrderListOut,
+    OrderOut,
+    OrderReceiptOut,
+    PlaceOrderIn,
+    StatusChangeIn,
+)
+from entrypoints.api.security import WriteAccess
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[WriteAccess],
+    responses={
+        200: {
+            "description": "An idempotent retry: the original receipt, nothing new stored.",
+            "model": OrderReceiptOut,
+        },
+        **problem_responses(*WRITE, 409),
+    },
+)
+def place_order(
+    body: PlaceOrderIn,
+    response: Response,
+    gateway: GatewayDep,
+    received_at: ReceivedAt,
+    idempotency_key: IdempotencyKey = None,
+) -> OrderReceiptOut:
+    """Place an order; the server prices it from the catalog. 201 once it is durably stored."""
+    receipt = gateway.place_order(body.to_command(received_at, idempotency_key))
+    response.status_code = 200 if receipt.replayed else 201
+    response.headers["Location"] = f"{API_PREFIX}{router.prefix}/{receipt.order_id}"
+    return OrderReceiptOut.of(receipt)
+
+
+@router.post(
+    "/{order_id}/status",
+    dependencies=[WriteAccess],
+    responses=problem_responses(*WRITE, 404, 409),
+)
+def change_order_status(
+    order_id: UUID,
+    body: StatusChangeIn,
+    gateway: GatewayDep,
+    received_at: ReceivedAt,
+    idempotency_key: IdempotencyKey = None,
+) -> OrderReceiptOut:
+    """Move the order to `status`; 409 when its lifecycle does not allow it."""
+    command = body.to_command(order_id, received_at, idempotency_key)
+    return OrderReceiptOut.of(gateway.change_order_status(command))
+
+
+@router.get("/{order_id}", responses=problem_responses(404, 422, 503))
+def get_order(order_id: UUID, gateway: GatewayDep) -> OrderOut:
+    """The order's current state and its whole event history."""
+    return OrderOut.of(gateway.get_order(order_id))
+
+
+@router.get("", responses=problem_responses(422, 503))
+def list_orders(
+    user_id: Annotated[str, Query(min_length=1, max_length=64)], gateway: GatewayDep
+) -> OrderListOut:
+    """A user's orders."""
+    orders = [OrderOut.of(view) for view in gateway.list_orders(user_id)]
+    return OrderListOut(user_id=user_id, orders=orders)

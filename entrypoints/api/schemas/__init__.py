@@ -1,0 +1,1 @@
+"""Driving adapter, HTTP wire format: pydantic request and response models."""

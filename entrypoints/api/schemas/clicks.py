@@ -1,0 +1,113 @@
+"""Driving adapter, wire format of clickstream events, batches and failed events."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
+
+from application.commands import ClickEventInput
+from application.results import FailedEvent
+from entrypoints.api.schemas.common import FieldProblem
+
+MAX_BATCH_EVENTS = 500
+ClickType = Literal["impression", "click", "add_to_cart", "remove_from_cart", "checkout_started"]
+
+CLICK_EXAMPLE: dict[str, JsonValue] = {
+    "event_id": "0b6a3c1e-5d2f-4f7e-9a51-3c2b1d0e9f87",
+    "session_id": "sess-7f3a",
+    "user_id": "user-0042",
+    "event_type": "add_to_cart",
+    "restaurant_id": "R001",
+    "item_id": "I0001",
+    "page": "menu",
+    "position": 3,
+    "quantity": 1,
+    "occurred_at": "2026-11-25T12:29:58Z",
+    "sent_at": "2026-11-25T12:30:00Z",
+}
+
+BATCH_EXAMPLE: dict[str, JsonValue] = {
+    "events": [CLICK_EXAMPLE, {**CLICK_EXAMPLE, "event_id": None, "event_type": "click"}]
+}
+
+
+class ClickEventIn(BaseModel):
+    """One clickstream event. Send `event_id` so that a retry is a no-op."""
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [CLICK_EXAMPLE]}
+    )
+
+    session_id: str = Field(min_length=1, max_length=64)
+    event_type: ClickType
+    restaurant_id: str = Field(min_length=1, max_length=64)
+    page: str = Field(min_length=1, max_length=64)
+    event_id: UUID | None = None
+    user_id: str | None = Field(None, min_length=1, max_length=64)
+    item_id: str | None = Field(None, min_length=1, max_length=64)
+    position: int | None = Field(None, ge=0, le=10_000)
+    quantity: int | None = Field(None, ge=1, le=50)
+    occurred_at: AwareDatetime | None = None
+    sent_at: AwareDatetime | None = None
+
+    def to_input(self) -> ClickEventInput:
+        return ClickEventInput(**self.model_dump())
+
+
+# Elements are validated one by one (an invalid one is rejected, not the whole batch), so the
+# body accepts any JSON value per element while the spec documents the intended element schema.
+BatchElement = Annotated[Any, WithJsonSchema({"$ref": "#/components/schemas/ClickEventIn"})]
+
+
+class ClickBatchIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [BATCH_EXAMPLE]},
+    )
+
+    events: list[BatchElement] = Field(
+        min_length=1, description=f"At most {MAX_BATCH_EVENTS} events and 1 MB (else 413)."
+    )
+
+
+class ClickAcceptedOut(BaseModel):
+    event_id: UUID | None = Field(None, description="The stored event's id when known.")
+    duplicate: bool = Field(description="True when this event_id was already recorded.")
+
+
+class RejectionOut(BaseModel):
+    index: int = Field(ge=0, description="Position of the event in the request's `events`.")
+    errors: list[FieldProblem]
+
+
+class ClickBatchOut(BaseModel):
+    accepted: int = Field(ge=0)
+    duplicates: int = Field(ge=0)
+    rejected: list[RejectionOut]
+
+
+class FailedEventOut(BaseModel):
+    failed_id: UUID
+    kind: str = Field(examples=["click"])
+    payload: Any = Field(description="The input as received.")
+    errors: list[FieldProblem]
+    received_at: datetime
+
+    @classmethod
+    def of(cls, failed: FailedEvent) -> "FailedEventOut":
+        errors = [
+            FieldProblem(field=e.field, message=e.reason, type="rejected") for e in failed.errors
+        ]
+        return cls(
+            failed_id=failed.failed_id,
+            kind=failed.kind,
+            payload=failed.payload,
+            errors=errors,
+            received_at=failed.received_at,
+        )
+
+
+class FailedEventListOut(BaseModel):
+    total: int = Field(ge=0)
+    items: list[FailedEventOut]

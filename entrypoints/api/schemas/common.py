@@ -1,0 +1,22 @@
+"""Driving adapter, wire format shared by every resource: problem details and field errors."""
+
+from pydantic import BaseModel, Field
+
+
+class FieldProblem(BaseModel):
+    """One broken rule, pointing at the request field (dotted path) that broke it."""
+
+    field: str = Field(examples=["lines.0.quantity"])
+    message: str = Field(examples=["must be between 1 and 50"])
+    type: str = Field(examples=["less_than_equal"])
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (media type application/problem+json)."""
+
+    type: str = Field(examples=["https://flowguard.dev/problems/unprocessable-content"])
+    title: str = Field(examples=["Unprocessable Content"])
+    status: int = Field(examples=[422])
+    detail: str | None = None
+    instance: str | None = Field(None, examples=["/api/v1/orders"])
+    errors: list[FieldProblem] | None = None
