@@ -6,9 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from entrypoints.services.base import Service, ServiceError
+from entrypoints.services.fakesnow import FakesnowService
+from entrypoints.services.kafka import KafkaService
+from entrypoints.services.luigid import LuigidService
 from entrypoints.services.postgres import PostgresService
 
-SERVICE_TYPES: dict[str, type[Service]] = {cls.name: cls for cls in (PostgresService,)}
+SERVICE_TYPES: dict[str, type[Service]] = {
+    cls.name: cls for cls in (PostgresService, KafkaService, FakesnowService, LuigidService)
+}
 
 
 class ServiceManager:
