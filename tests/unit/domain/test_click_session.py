@@ -1,0 +1,79 @@
+"""The ClickSession aggregate: duplicates are no-ops, the funnel stays coherent."""
+
+import pytest
+
+from domain.click_session import ClickSession, click_session_id
+from domain.errors import Invalid
+from tests.unit.domain.builders import click
+
+
+def test_session_id_maps_to_a_stable_aggregate_id() -> None:
+    assert ClickSession.open("ses_1").id == click_session_id("ses_1") == click_session_id("ses_1")
+    assert click_session_id("ses_1") != click_session_id("ses_2")
+
+
+def test_a_recorded_event_id_is_a_no_op() -> None:
+    session = ClickSession.open("ses_1")
+    impression = click("impression")
+    assert session.record(impression) is True
+    assert session.record(impression) is False
+    assert session.version == 2  # opened + one impression
+
+
+def test_cart_follows_adds_and_removes() -> None:
+    session = ClickSession.open("ses_1")
+    session.record(click("add_to_cart", quantity=3))
+    session.record(click("remove_from_cart", quantity=2))
+    assert session.cart == {"itm_1": 1}
+    session.record(click("remove_from_cart", quantity=1))
+    assert session.cart == {}
+
+
+def test_removing_what_was_never_added_is_rejected() -> None:
+    session = ClickSession.open("ses_1")
+    with pytest.raises(Invalid) as raised:
+        session.record(click("remove_from_cart"))
+    assert raised.value.errors[0].field == "quantity"
+
+
+def test_checkout_needs_a_non_empty_cart() -> None:
+    session = ClickSession.open("ses_1")
+    with pytest.raises(Invalid):
+        session.record(click("checkout_started", item_id=None))
+    session.record(click("add_to_cart"))
+    assert session.record(click("checkout_started", item_id=None)) is True
+
+
+@pytest.mark.parametrize(
+    ("event_type", "overrides", "field"),
+    [
+        ("scroll", {}, "event_type"),
+        ("click", {"item_id": None}, "item_id"),
+        ("click", {"position": -1}, "position"),
+        ("add_to_cart", {"quantity": 51}, "quantity"),
+        ("impression", {"page": ""}, "page"),
+    ],
+)
+def test_malformed_events_are_rejected(
+    event_type: str, overrides: dict[str, object], field: str
+) -> None:
+    with pytest.raises(Invalid) as raised:
+        ClickSession.open("ses_1").record(click(event_type, **overrides))  # type: ignore[arg-type]
+    assert [e.field for e in raised.value.errors] == [field]
+
+
+def test_checkout_event_carries_no_item_or_position() -> None:
+    session = ClickSession.open("ses_1")
+    session.record(click("add_to_cart", quantity=2))
+    session.record(click("checkout_started"))
+    *_, added, checkout = session.collect_events()
+    assert added.event_type == "click.add_to_cart"  # type: ignore[attr-defined]
+    assert added.quantity == 2  # type: ignore[attr-defined]
+    assert checkout.event_type == "click.checkout_started"  # type: ignore[attr-defined]
+    assert (checkout.item_id, checkout.position) == (None, None)  # type: ignore[attr-defined]
+    assert not hasattr(checkout, "quantity")
+
+
+def test_opened_event_is_internal() -> None:
+    opened = ClickSession.open("ses_1").collect_events()[0]
+    assert not hasattr(opened, "event_type")

@@ -1,0 +1,45 @@
+"""The event-time rule (docs/event-time.md)."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from domain.event_time import event_time, future_error, naive_error
+
+RECEIVED = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+
+
+def test_skew_is_corrected_with_the_devices_own_delay() -> None:
+    # The device clock is an hour fast; the event happened 3 s before the request left.
+    occurred = datetime(2026, 11, 25, 13, 0, 0, tzinfo=UTC)
+    sent = occurred + timedelta(seconds=3)
+    assert event_time(RECEIVED, occurred, sent) == RECEIVED - timedelta(seconds=3)
+
+
+def test_occurred_at_alone_is_taken_as_is() -> None:
+    occurred = RECEIVED - timedelta(hours=2)
+    assert event_time(RECEIVED, occurred, None) == occurred
+
+
+def test_received_at_is_the_fallback() -> None:
+    assert event_time(RECEIVED) == RECEIVED
+    assert event_time(RECEIVED, None, RECEIVED) == RECEIVED
+
+
+def test_result_is_utc() -> None:
+    ist = timezone(timedelta(hours=5, minutes=30))
+    result = event_time(RECEIVED, datetime(2026, 11, 25, 17, 0, tzinfo=ist))
+    assert result.utcoffset() == timedelta(0)
+    assert result == datetime(2026, 11, 25, 11, 30, tzinfo=UTC)
+
+
+def test_more_than_five_minutes_ahead_is_rejected() -> None:
+    assert future_error(RECEIVED + timedelta(minutes=5, seconds=1), RECEIVED) is not None
+
+
+def test_five_minutes_ahead_and_late_events_are_accepted() -> None:
+    assert future_error(RECEIVED + timedelta(minutes=5), RECEIVED) is None
+    assert future_error(RECEIVED - timedelta(days=30), RECEIVED) is None
+
+
+def test_naive_datetimes_are_rejected() -> None:
+    errors = naive_error({"occurred_at": datetime(2026, 1, 1), "sent_at": None})
+    assert [e.field for e in errors] == ["occurred_at"]
