@@ -7,6 +7,8 @@ from __future__ import annotations
 
 # --- Catalog, failed events, idempotency (domain and gateway) -------------------------------
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Protocol
 
 from application.results import FailedEvent
@@ -47,3 +49,116 @@ class FailedEventStore(Protocol):
 
 
 # --- Event publishing and BRONZE loading (streaming) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """One envelope on its way to the bus."""
+
+    topic: str
+    key: bytes
+    value: bytes
+
+
+class PublishError(Exception):
+    """At least one message of a publish has no successful delivery report."""
+
+
+class PendingDelivery(Protocol):
+    def wait(self, timeout: float | None = None) -> None:
+        """Return once every message of the publish has a successful delivery report; raise
+        `PublishError` if one failed or the timeout passed first."""
+        ...
+
+
+class EventPublisher(Protocol):
+    """Puts envelopes on the bus, in order per key. Kafka, or the in-process bus."""
+
+    def publish(self, messages: Sequence[OutboundMessage]) -> PendingDelivery: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+class MessageSource(Protocol):
+    """A consumer-group member: delivers messages, and commits only when told to."""
+
+    def poll_batch(self, max_messages: int, max_wait: float) -> list[InboundMessage]:
+        """Up to `max_messages`, returning early once `max_wait` seconds have passed."""
+        ...
+
+    def commit(self, messages: Sequence[InboundMessage]) -> None:
+        """Commit, synchronously, the offsets just past the given messages."""
+        ...
+
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Messages not yet consumed, per (topic, partition) this member owns."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class FailedMessage:
+    """A message that could not be loaded, and why."""
+
+    message: InboundMessage
+    error: str
+
+
+class DeadLetterSink(Protocol):
+    def send(self, failures: Sequence[FailedMessage]) -> None:
+        """Park the raw messages with error headers; return once they are durable."""
+        ...
+
+
+@dataclass(frozen=True)
+class BronzeRow:
+    """One row of BRONZE.ORDERS_RAW / CLICKS_RAW (docs/contracts.md)."""
+
+    ingestion_id: str
+    event_type: str
+    aggregate_id: str
+    aggregate_version: int
+    event_time: datetime
+    event_date: date
+    received_at: datetime
+    schema_version: int
+    payload: str
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    ingested_at: datetime = field(compare=False)
+
+
+class BronzeWarehouse(Protocol):
+    """The BRONZE layer: fakesnow in-process, a fakesnow server, or Snowflake."""
+
+    def create_schema(self) -> None:
+        """Create the BRONZE schema and tables if missing; idempotent."""
+        ...
+
+    def merge_rows(self, table: str, rows: Sequence[BronzeRow]) -> int:
+        """Insert rows whose INGESTION_ID is not yet in `table` (ORDERS_RAW or CLICKS_RAW);
+        return how many were inserted. Rows must have distinct ids. Re-running converges."""
+        ...
+
+    def record_failures(self, failures: Sequence[FailedMessage], failed_at: datetime) -> None:
+        """Keep failed messages in BRONZE.FAILED_EVENTS, once per topic:partition:offset."""
+        ...
+
+    def ingestion_ids(self, table: str) -> list[str]:
+        """Every INGESTION_ID in `table`, duplicates included (for checks and tests)."""
+        ...
+
+    def failed_ids(self) -> list[str]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,80 @@
+"""KafkaMessageSource: a consumer-group member that commits only when the loader says so."""
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
+
+from adapters.kafka.config import CONSUMER_SAFETY, KafkaConnection
+from application.ports import InboundMessage
+
+log = logging.getLogger(__name__)
+
+
+def _inbound(message: Message) -> InboundMessage:
+    return InboundMessage(
+        topic=message.topic() or "",
+        partition=message.partition() or 0,
+        offset=message.offset() or 0,
+        key=message.key(),
+        value=message.value(),
+    )
+
+
+def next_offsets(messages: Sequence[InboundMessage]) -> list[TopicPartition]:
+    """The offsets to commit: one past the highest message per partition."""
+    highest: dict[tuple[str, int], int] = {}
+    for m in messages:
+        highest[(m.topic, m.partition)] = max(m.offset, highest.get((m.topic, m.partition), -1))
+    return [TopicPartition(t, p, offset + 1) for (t, p), offset in highest.items()]
+
+
+class KafkaMessageSource:
+    def __init__(
+        self,
+        connection: KafkaConnection,
+        group: str,
+        topics: Sequence[str],
+        overrides: dict[str, Any] | None = None,
+    ) -> None:
+        config = {**connection.client_config(), **CONSUMER_SAFETY, **(overrides or {})}
+        self._consumer = Consumer({**config, "group.id": group})
+        self._consumer.subscribe(list(topics))
+
+    def poll_batch(self, max_messages: int, max_wait: float) -> list[InboundMessage]:
+        deadline = time.monotonic() + max_wait
+        batch: list[InboundMessage] = []
+        while len(batch) < max_messages:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            wanted = min(max_messages - len(batch), 10_000)
+            for message in self._consumer.consume(wanted, remaining):
+                self._accept(message, batch)
+        return batch
+
+    def _accept(self, message: Message, batch: list[InboundMessage]) -> None:
+        error = message.error()
+        if error is None:
+            batch.append(_inbound(message))
+        elif error.fatal():
+            raise KafkaException(error)
+        elif error.code() != KafkaError._PARTITION_EOF:
+            log.warning("consumer: %s", error.str())
+
+    def commit(self, messages: Sequence[InboundMessage]) -> None:
+        if messages:
+            self._consumer.commit(offsets=next_offsets(messages), asynchronous=False)
+
+    def lag(self) -> dict[tuple[str, int], int]:
+        lags: dict[tuple[str, int], int] = {}
+        for tp in self._consumer.position(self._consumer.assignment()):
+            _, high = self._consumer.get_watermark_offsets(tp, cached=True)
+            if high >= 0:
+                lags[(tp.topic, tp.partition)] = high - max(tp.offset, 0)
+        return lags
+
+    def close(self) -> None:
+        self._consumer.close()

@@ -1,0 +1,66 @@
+"""How a batch of rows reaches a temporary stage table, per kind of warehouse.
+
+- fakesnow in-process: its own `write_pandas` (a DuckDB insert from the DataFrame);
+- real Snowflake: the connector's `write_pandas` (PUT to the table stage, then COPY INTO);
+- a fakesnow server has neither stages nor `write_pandas`: multi-row INSERTs, chunked.
+"""
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+
+class Stager(Protocol):
+    def stage(
+        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None: ...
+
+
+def _frame(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame.from_records(list(rows), columns=list(columns))
+
+
+class FakesnowPandasStager:
+    def stage(
+        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        from fakesnow.pandas_tools import write_pandas
+
+        write_pandas(connection, _frame(columns, rows), table)
+
+
+class SnowflakePandasStager:
+    def stage(
+        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        from snowflake.connector.pandas_tools import write_pandas
+
+        success, *_ = write_pandas(
+            connection,
+            _frame(columns, rows),
+            table,
+            quote_identifiers=False,
+            use_logical_type=True,
+        )
+        if not success:
+            raise RuntimeError(f"write_pandas into {table} reported failure")
+
+
+class InsertStager:
+    """The connector binds client-side and sends each chunk as one multi-row INSERT."""
+
+    def __init__(self, chunk_size: int = 1000) -> None:
+        self.chunk_size = chunk_size
+
+    def stage(
+        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+        cursor = connection.cursor()
+        try:
+            for start in range(0, len(rows), self.chunk_size):
+                cursor.executemany(sql, list(rows[start : start + self.chunk_size]))
+        finally:
+            cursor.close()
