@@ -25,10 +25,10 @@ durably in the event store before any 2xx answer. Errors are RFC 9457 problem de
 
 def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     """Build the API over `container` (entrypoints.bootstrap.Container); it reads the
-    `application`, `catalog` and `failed_event_store` providers once. With `owns_application`
+    `flowguard_app`, `catalog` and `failed_event_store` providers once. With `owns_application`
     the app closes the application (its group-commit thread and pool) at shutdown."""
     api_keys = tuple(key for key in container.settings().api_keys if key)
-    gateway = container.application()
+    gateway = container.flowguard_app()
     app = FastAPI(
         title="FlowGuard gateway",
         version="1.0.0",

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class RestaurantOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    restaurant_id: str = Field(examples=["R001"])
+    restaurant_id: str = Field(examples=["rst_001"])
     name: str
     city: str
     cuisines: list[str]
@@ -18,7 +18,7 @@ class RestaurantOut(BaseModel):
 class FoodItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    item_id: str = Field(examples=["I0001"])
+    item_id: str = Field(examples=["itm_0001"])
     restaurant_id: str
     name: str
     category: str

@@ -27,10 +27,10 @@ class OrderLineIn(_In):
 
 PLACE_ORDER_EXAMPLE: dict[str, JsonValue] = {
     "user_id": "user-0042",
-    "restaurant_id": "R001",
+    "restaurant_id": "rst_001",
     "session_id": "sess-7f3a",
     "payment_method": "upi",
-    "lines": [{"item_id": "I0001", "quantity": 2}, {"item_id": "I0003", "quantity": 1}],
+    "lines": [{"item_id": "itm_0001", "quantity": 2}, {"item_id": "itm_0003", "quantity": 1}],
     "occurred_at": "2026-11-25T12:30:00Z",
     "sent_at": "2026-11-25T12:30:01Z",
 }

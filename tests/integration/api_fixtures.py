@@ -1,0 +1,78 @@
+"""Fixtures for the API tests: a fresh PostgreSQL database per test module, the app over it,
+and a real uvicorn server in a thread for tests that need real concurrent HTTP."""
+
+import threading
+import time
+from collections.abc import Iterator
+from uuid import uuid4
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from entrypoints.api.app import create_app
+from entrypoints.bootstrap import create_container
+from entrypoints.settings import Settings
+
+API = "/api/v1"
+
+
+@pytest.fixture(scope="module")
+def api_database(postgres_dsn: str) -> Iterator[str]:
+    """A database of its own for this module, dropped afterwards."""
+    name = f"fg_api_{uuid4().hex[:12]}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(postgres_dsn, dbname=name)
+    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_settings(dsn: str, api_keys: list[str] | None = None) -> Settings:
+    return Settings.model_validate(
+        {
+            "FLOWGUARD_EVENT_STORE": "postgres",
+            "FLOWGUARD_POSTGRES_DSN": dsn,
+            "FLOWGUARD_API_KEYS": api_keys or [],
+        }
+    )
+
+
+def postgres_app(dsn: str, api_keys: list[str] | None = None) -> FastAPI:
+    container = create_container(postgres_settings(dsn, api_keys))
+    return create_app(container, owns_application=True)
+
+
+def database_name(dsn: str) -> str:
+    return str(conninfo_to_dict(dsn)["dbname"])
+
+
+class LiveServer:
+    """uvicorn serving `app` on a free port, in a thread of this process."""
+
+    def __init__(self, app: FastAPI) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+def wait_ready(base_url: str) -> None:
+    response = httpx.get(f"{base_url}/readyz", timeout=5)
+    assert response.status_code == 200, response.text
