@@ -1,0 +1,33 @@
+"""Column helpers shared by the pure transforms: schema conformance, rates, money."""
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from pipelines.transforms.schemas import MONEY, TableSpec
+
+
+def conform(frame: DataFrame, spec: TableSpec) -> DataFrame:
+    """Select exactly the spec's columns, cast to its types: the transform's output contract."""
+    return frame.select(*[F.col(f.name).cast(f.dataType).alias(f.name) for f in spec.schema])
+
+
+def rate(numerator: Column, denominator: Column) -> Column:
+    """A ratio rounded to 4 places, NULL when the denominator is 0 (docs/metrics.md)."""
+    return F.round(F.try_divide(numerator.cast("double"), denominator.cast("double")), 4)
+
+
+def money_sum(column: Column) -> Column:
+    return F.coalesce(F.sum(column), F.lit(0)).cast(MONEY)
+
+
+def average_money(total: Column, count: Column) -> Column:
+    return F.try_divide(total, count).cast(MONEY)
+
+
+def count_where(condition: Column) -> Column:
+    return F.count(F.when(condition, True))
+
+
+def utc_ntz(name: str) -> Column:
+    # BRONZE timestamps are UTC; the session time zone must be UTC for LTZ inputs.
+    return F.col(name).cast("timestamp_ntz").alias(name)

@@ -1,0 +1,52 @@
+"""GOLD cohorts: active users, orders, GMV and retention per first-order cohort and segment."""
+
+from datetime import date
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from pipelines.transforms.common import conform, money_sum, rate
+from pipelines.transforms.schemas import USER_COHORT_METRICS
+
+RETURNING_FROM_DAY, LOYAL_FROM_DAY = 1, 30
+
+
+def user_cohort_metrics(orders: DataFrame, first_orders: DataFrame, day: date) -> DataFrame:
+    """GOLD.USER_COHORT_METRICS from SILVER.ORDERS_CLEAN and SILVER.USER_FIRST_ORDERS (rows up to
+    and including `day`; later rows are ignored; a user's rows reduce to the earliest)."""
+    cohorts = (
+        first_orders.filter(F.col("FIRST_ORDER_DATE") <= F.lit(day))
+        .groupBy("USER_ID")
+        .agg(F.min("FIRST_ORDER_DATE").alias("COHORT_DATE"))
+    )
+    sizes = cohorts.groupBy("COHORT_DATE").agg(F.count("*").alias("COHORT_SIZE"))
+    valid = orders.filter((F.col("ORDER_DATE") == F.lit(day)) & F.col("IS_VALID"))
+    activity = (
+        valid.join(cohorts, on="USER_ID", how="inner")
+        .groupBy("COHORT_DATE")
+        .agg(
+            F.countDistinct("USER_ID").alias("ACTIVE_USERS"),
+            F.count("*").alias("TOTAL_ORDERS"),
+            money_sum(F.col("TOTAL_AMOUNT")).alias("GMV"),
+        )
+    )
+    age = F.datediff(F.lit(day), F.col("COHORT_DATE"))
+    return conform(
+        activity.join(sizes, on="COHORT_DATE", how="inner").withColumns(
+            {
+                "METRIC_DATE": F.lit(day),
+                "DAYS_SINCE_FIRST_ORDER": age,
+                "SEGMENT": _segment(age),
+                "RETENTION_RATE": rate(F.col("ACTIVE_USERS"), F.col("COHORT_SIZE")),
+            }
+        ),
+        USER_COHORT_METRICS,
+    )
+
+
+def _segment(age: Column) -> Column:
+    return (
+        F.when(age < RETURNING_FROM_DAY, "new")
+        .when(age < LOYAL_FROM_DAY, "returning")
+        .otherwise("loyal")
+    )

@@ -1,0 +1,199 @@
+"""SILVER orders: one row per order placed on the day, its lines, and users' first orders."""
+
+from datetime import date, timedelta
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from pipelines.transforms.common import conform
+from pipelines.transforms.events import ORDER_PAYLOAD, dedup_events, parse_payload
+from pipelines.transforms.schemas import (
+    LOOKAHEAD_DAYS,
+    MONEY,
+    ORDER_LINES,
+    ORDERS_CLEAN,
+    RESTAURANT_COLUMNS,
+    USER_FIRST_ORDERS,
+)
+
+LIFECYCLE = ("confirmed", "out_for_delivery", "delivered", "cancelled")
+ORDER_TYPES = tuple(f"order.{status}" for status in ("placed", *LIFECYCLE))
+PAYMENT_METHODS = ("upi", "card", "cash", "wallet")
+
+
+def order_events(bronze_orders: DataFrame, day: date) -> DataFrame:
+    """Deduplicated, parsed order events that can concern orders placed on `day`: EVENT_DATE up to
+    day + LOOKAHEAD_DAYS. Input: BRONZE.ORDERS_RAW rows (any superset of that window)."""
+    last = day + timedelta(days=LOOKAHEAD_DAYS)
+    window = bronze_orders.filter(F.col("EVENT_DATE").cast("date") <= F.lit(last))
+    return parse_payload(dedup_events(window), ORDER_PAYLOAD)
+
+
+def orders_clean(
+    events: DataFrame,
+    restaurants: DataFrame,
+    items: DataFrame,
+    prior_first_orders: DataFrame,
+    day: date,
+) -> DataFrame:
+    """SILVER.ORDERS_CLEAN for `day` from `order_events(...)`, the catalog, and the prior
+    SILVER.USER_FIRST_ORDERS rows (those dated `day` or later are ignored)."""
+    placed = _placed(events, day)
+    stats = _line_stats(_lines(placed, items))
+    shops = restaurants.select(*RESTAURANT_COLUMNS).withColumn("_KNOWN_SHOP", F.lit(True))
+    orders = (
+        placed.join(stats, on="ORDER_ID", how="left")
+        .join(_lifecycle(events, placed), on="ORDER_ID", how="left")
+        .join(F.broadcast(shops), on="RESTAURANT_ID", how="left")
+    )
+    orders = orders.withColumn("INVALID_REASON", _invalid_reason()).withColumns(
+        {
+            "IS_VALID": F.col("INVALID_REASON").isNull(),
+            "STATUS": F.coalesce(F.col("STATUS"), F.lit("placed")),
+            "STATUS_UPDATED_AT": F.coalesce(F.col("STATUS_UPDATED_AT"), F.col("PLACED_AT")),
+            "ORDER_HOUR": F.hour("PLACED_AT"),
+        }
+    )
+    firsts = _first_orders(orders, prior_first_orders, day)
+    flagged = orders.join(firsts, on="ORDER_ID", how="left")
+    return conform(flagged.fillna({"IS_FIRST_ORDER": False}), ORDERS_CLEAN)
+
+
+def order_lines(events: DataFrame, items: DataFrame, orders: DataFrame, day: date) -> DataFrame:
+    """SILVER.ORDER_LINES for `day`; each line takes its order's IS_VALID from ORDERS_CLEAN."""
+    lines = _lines(_placed(events, day), items)
+    validity = orders.select("ORDER_ID", "IS_VALID")
+    named = lines.withColumn("ITEM_NAME", F.coalesce("ITEM_NAME", "PAYLOAD_NAME"))
+    return conform(named.join(validity, on="ORDER_ID", how="inner"), ORDER_LINES)
+
+
+def user_first_orders(orders: DataFrame) -> DataFrame:
+    """SILVER.USER_FIRST_ORDERS rows created by one day's ORDERS_CLEAN."""
+    firsts = orders.filter(F.col("IS_FIRST_ORDER"))
+    return conform(
+        firsts.select(
+            "USER_ID",
+            F.col("ORDER_ID").alias("FIRST_ORDER_ID"),
+            F.col("PLACED_AT").alias("FIRST_ORDER_AT"),
+            F.col("ORDER_DATE").alias("FIRST_ORDER_DATE"),
+        ),
+        USER_FIRST_ORDERS,
+    )
+
+
+def _placed(events: DataFrame, day: date) -> DataFrame:
+    placed = events.filter((F.col("EVENT_TYPE") == "order.placed") & (F.col("EVENT_DATE") == day))
+    # One placed event per order even if BRONZE holds two versions of it: the lowest wins.
+    first = Window.partitionBy("AGGREGATE_ID").orderBy("AGGREGATE_VERSION", "INGESTION_ID")
+    placed = placed.withColumn("_RANK", F.row_number().over(first)).filter(F.col("_RANK") == 1)
+    return placed.select(
+        F.col("AGGREGATE_ID").alias("ORDER_ID"),
+        F.col("EVENT_DATE").alias("ORDER_DATE"),
+        F.col("P.user_id").alias("USER_ID"),
+        F.col("P.restaurant_id").alias("RESTAURANT_ID"),
+        F.col("P.session_id").alias("SESSION_ID"),
+        F.col("P.payment_method").alias("PAYMENT_METHOD"),
+        F.col("P.currency").alias("CURRENCY"),
+        F.col("P.total_amount").alias("RAW_TOTAL"),
+        F.col("P.total_amount").try_cast(MONEY).alias("TOTAL_AMOUNT"),
+        F.col("P.lines").alias("LINES"),
+        F.col("EVENT_TIME").alias("PLACED_AT"),
+    )
+
+
+def _lines(placed: DataFrame, items: DataFrame) -> DataFrame:
+    exploded = placed.select(
+        "ORDER_ID", "ORDER_DATE", "RESTAURANT_ID", F.posexplode("LINES").alias("POS", "L")
+    )
+    lines = exploded.select(
+        "ORDER_ID",
+        "ORDER_DATE",
+        "RESTAURANT_ID",
+        (F.col("POS") + 1).alias("LINE_NUMBER"),
+        F.col("L.item_id").alias("ITEM_ID"),
+        F.col("L.name").alias("PAYLOAD_NAME"),
+        F.col("L.unit_price").try_cast(MONEY).alias("UNIT_PRICE"),
+        F.col("L.quantity").try_cast("bigint").alias("QUANTITY"),
+        F.col("L.line_total").try_cast(MONEY).alias("LINE_TOTAL"),
+    )
+    catalog = items.select(
+        "ITEM_ID", F.col("RESTAURANT_ID").alias("ITEM_RESTAURANT_ID"), "ITEM_NAME", "CATEGORY"
+    )
+    return lines.join(F.broadcast(catalog), on="ITEM_ID", how="left")
+
+
+def _any(condition: Column) -> Column:
+    return F.coalesce(F.max(condition), F.lit(False))
+
+
+def _line_stats(lines: DataFrame) -> DataFrame:
+    quantity = F.col("QUANTITY")
+    return lines.groupBy("ORDER_ID").agg(
+        F.count("*").alias("LINE_COUNT"),
+        F.coalesce(F.sum(quantity), F.lit(0)).alias("ITEM_COUNT"),
+        F.sum("LINE_TOTAL").alias("LINES_TOTAL"),
+        _any(F.col("LINE_TOTAL").isNull()).alias("_MISSING_LINE_TOTAL"),
+        _any(F.col("ITEM_RESTAURANT_ID").isNull()).alias("_UNKNOWN_ITEM"),
+        _any(F.col("ITEM_RESTAURANT_ID") != F.col("RESTAURANT_ID")).alias("_FOREIGN_ITEM"),
+        _any(quantity.isNull() | (quantity < 1) | (quantity > 50)).alias("_BAD_QUANTITY"),
+    )
+
+
+def _lifecycle(events: DataFrame, placed: DataFrame) -> DataFrame:
+    known = events.filter(F.col("EVENT_TYPE").isin(*ORDER_TYPES)).join(
+        placed.select(F.col("ORDER_ID").alias("AGGREGATE_ID")), on="AGGREGATE_ID", how="left_semi"
+    )
+    version = F.col("AGGREGATE_VERSION")
+    is_cancel = F.col("EVENT_TYPE") == "order.cancelled"
+    first_at = {
+        f"{status.upper()}_AT": F.min(
+            F.when(F.col("EVENT_TYPE") == f"order.{status}", F.col("EVENT_TIME"))
+        )
+        for status in LIFECYCLE
+    }
+    return known.groupBy(F.col("AGGREGATE_ID").alias("ORDER_ID")).agg(
+        F.substring_index(F.max_by("EVENT_TYPE", version), ".", -1).alias("STATUS"),
+        F.max_by("EVENT_TIME", version).alias("STATUS_UPDATED_AT"),
+        F.min_by(F.col("P.reason"), F.when(is_cancel, F.col("EVENT_TIME"))).alias("CANCEL_REASON"),
+        *[column.alias(name) for name, column in first_at.items()],
+    )
+
+
+def _invalid_reason() -> Column:
+    total, lines_total = F.col("TOTAL_AMOUNT"), F.col("LINES_TOTAL")
+    malformed = (
+        F.col("USER_ID").isNull()
+        | F.col("RESTAURANT_ID").isNull()
+        | F.col("RAW_TOTAL").isNull()
+        | F.coalesce(F.size("LINES") < 1, F.lit(True))
+    )
+    bad_amount = (
+        total.isNull()
+        | (total <= 0)
+        | F.col("_MISSING_LINE_TOTAL")
+        | (F.abs(total - lines_total) > F.lit(0.01).cast(MONEY))
+    )
+    return (
+        F.when(malformed, "MALFORMED_PAYLOAD")
+        .when(F.col("_KNOWN_SHOP").isNull(), "UNKNOWN_RESTAURANT")
+        .when(F.col("_UNKNOWN_ITEM"), "UNKNOWN_ITEM")
+        .when(F.col("_FOREIGN_ITEM"), "ITEM_NOT_IN_RESTAURANT")
+        .when(F.col("_BAD_QUANTITY"), "BAD_QUANTITY")
+        .when(bad_amount, "BAD_AMOUNT")
+        .when(F.coalesce(F.col("CURRENCY") != "INR", F.lit(True)), "BAD_CURRENCY")
+        .when(~F.coalesce(F.col("PAYMENT_METHOD").isin(*PAYMENT_METHODS), F.lit(False)),
+              "BAD_PAYMENT_METHOD")
+    )  # fmt: skip
+
+
+def _first_orders(orders: DataFrame, prior_first_orders: DataFrame, day: date) -> DataFrame:
+    prior = prior_first_orders.filter(F.col("FIRST_ORDER_DATE") < F.lit(day)).select("USER_ID")
+    earliest = (
+        orders.filter(F.col("IS_VALID"))
+        .groupBy("USER_ID")
+        .agg(F.min(F.struct("PLACED_AT", "ORDER_ID")).alias("_FIRST"))
+        .join(prior.distinct(), on="USER_ID", how="left_anti")
+    )
+    return earliest.select(
+        F.col("_FIRST.ORDER_ID").alias("ORDER_ID"), F.lit(True).alias("IS_FIRST_ORDER")
+    )
