@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 KAFKA_LIBS := .local/kafka/libs/.resolved
 PYTEST_ARGS ?=
 
-.PHONY: help install demo test test-unit lint bench services-up services-down services-status clean
+.PHONY: help install system-deps demo test test-unit lint bench services-up services-down services-status clean
 
 help:
 	@echo "make demo | test | test-unit | lint | bench | services-up | services-down | services-status"
@@ -26,13 +26,14 @@ $(KAFKA_LIBS): infra/kafka/pom.xml
 demo: install
 	$(PY) -m entrypoints.cli demo
 
-# Starts every service, runs the whole suite, and stops the services even when tests fail.
-test: install $(KAFKA_LIBS)
+# Missing system packages first: fetching the Kafka jars needs Maven.
+system-deps:
 	bash infra/system-deps.sh
-	$(PY) -m entrypoints.cli services up
-	set -a; source .local/services.env; set +a; \
-	  $(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
-	  $(PY) -m entrypoints.cli services down; exit $$rc
+
+# Starts every service, runs the whole suite, and stops the services even when tests fail
+# (with-services.sh: up, run, always down; pytest's exit status, 5 = nothing collected, is kept).
+test: system-deps install $(KAFKA_LIBS)
+	bash infra/with-services.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: install
 	$(PY) -m pytest -m unit -q
@@ -44,13 +45,10 @@ lint: install
 	$(VENV)/bin/mypy adapters entrypoints pipelines
 	$(VENV)/bin/lint-imports
 
-bench: install $(KAFKA_LIBS)
-	$(PY) -m entrypoints.cli services up
-	set -a; source .local/services.env; set +a; \
-	  $(PY) -m benchmarks; rc=$$?; \
-	  $(PY) -m entrypoints.cli services down; exit $$rc
+bench: system-deps install $(KAFKA_LIBS)
+	bash infra/with-services.sh $(PY) -m benchmarks
 
-services-up: install $(KAFKA_LIBS)
+services-up: system-deps install $(KAFKA_LIBS)
 	$(PY) -m entrypoints.cli services up
 
 services-down: install
