@@ -29,7 +29,7 @@ class ApiDriver:
 
     async def fetch_catalog(self) -> SimCatalog:
         restaurants = await self._get(f"{API}/catalog/restaurants")
-        items = await self._get(f"{API}/catalog/items", params={"limit": 100_000})
+        items = await self._get(f"{API}/catalog/items")
         return catalog_from_json(restaurants["restaurants"], items["items"])
 
     async def send_day(self, plan: DayPlan, progress: Progress = lambda _: None) -> None:

@@ -1,0 +1,1 @@
+"""Browser pages (storefront, dashboard) and the read endpoints behind the dashboard."""

@@ -1,0 +1,79 @@
+"""Driving adapter, browser: the storefront and dashboard pages and the GOLD read endpoints.
+
+Hook it into an app with `install_web(app, container)`; the routes read the warehouse through
+the container's `warehouse_connect`, resolved on first use so the API starts without a warehouse.
+"""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse
+from snowflake.connector.errors import ProgrammingError
+
+from entrypoints.web.gold import GOLD_TABLES, gold_days, read_gold
+
+STATIC = Path(__file__).parent / "static"
+ASSETS = {path.name for path in STATIC.iterdir() if path.suffix in {".js", ".css", ".html"}}
+
+router = APIRouter(tags=["dashboard"])
+
+
+def install_web(app: FastAPI, container: Any) -> None:
+    """Serve the pages and metrics endpoints from `app`, reading `container`'s warehouse."""
+    app.state.web_container = container
+    app.include_router(router)
+
+
+@router.get("/storefront", include_in_schema=False)
+def storefront() -> FileResponse:
+    return FileResponse(STATIC / "storefront.html")
+
+
+@router.get("/dashboard", include_in_schema=False)
+def dashboard() -> FileResponse:
+    return FileResponse(STATIC / "dashboard.html")
+
+
+@router.get("/web", include_in_schema=False)
+def web_home() -> RedirectResponse:
+    return RedirectResponse("/dashboard")
+
+
+@router.get("/web/{asset}", include_in_schema=False)
+def web_asset(asset: str) -> FileResponse:
+    if asset not in ASSETS:
+        raise HTTPException(404, f"no asset {asset!r}")
+    return FileResponse(STATIC / asset)
+
+
+@router.get("/api/v1/metrics/days")
+def metric_days(request: Request) -> dict[str, list[str]]:
+    """The days GOLD has been built for, oldest first."""
+    return {"days": _warehouse_read(request, gold_days)}
+
+
+@router.get("/api/v1/metrics/gold/{table}")
+def gold_table(
+    request: Request,
+    table: str,
+    day: Annotated[
+        date | None, Query(alias="date", description="METRIC_DATE; all days if absent.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> dict[str, Any]:
+    """Rows of one GOLD table (docs/metrics.md), e.g. `daily_gmv_metrics`."""
+    if table not in GOLD_TABLES:
+        raise HTTPException(404, f"no GOLD table {table!r}; one of {sorted(GOLD_TABLES)}")
+    rows = _warehouse_read(request, lambda connect: read_gold(connect, table, day, limit))
+    return {"table": table, "date": day.isoformat() if day else None, "rows": rows}
+
+
+def _warehouse_read(request: Request, read: Any) -> Any:
+    connect = request.app.state.web_container.warehouse_connect()
+    try:
+        return read(connect)
+    except ProgrammingError as error:
+        # A GOLD table that does not exist yet means the pipeline has not run: say so.
+        raise HTTPException(503, f"GOLD is not built yet: {error.msg}") from error
