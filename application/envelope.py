@@ -73,6 +73,10 @@ def _json_default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def is_published(domain_event: object) -> bool:
+    return isinstance(getattr(type(domain_event), "event_type", None), str)
+
+
 def event_type_of(domain_event: object) -> str:
     event_type = getattr(type(domain_event), "event_type", None)
     if not isinstance(event_type, str):

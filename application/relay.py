@@ -23,7 +23,7 @@ from eventsourcing.persistence import (
     TrackingRecorder,
 )
 
-from application.envelope import envelope_bytes, event_type_of
+from application.envelope import envelope_bytes, event_type_of, is_published
 from application.ports import EventPublisher, OutboundMessage, PendingDelivery, PublishError
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,10 @@ class OutboxRelay:
         )
 
     def _messages(self, notifications: Sequence[Notification]) -> list[OutboundMessage]:
-        return [self._message(self._mapper.to_domain_event(n)) for n in notifications]
+        events = (self._mapper.to_domain_event(n) for n in notifications)
+        # Events without an event_type are internal bookkeeping (docs/contracts.md): skipped,
+        # but the position still moves past them.
+        return [self._message(e) for e in events if is_published(e)]
 
     def _message(self, domain_event: object) -> OutboundMessage:
         topic = self._topics.for_event_type(event_type_of(domain_event))

@@ -3,6 +3,7 @@ and event types), so the streaming path is tested independently of the real doma
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
@@ -45,19 +46,28 @@ class SampleOrder(Aggregate):
 
 
 class SampleClicks(Aggregate):
-    class Started(Aggregate.Created):
-        event_type: ClassVar[str] = "click.impression"
+    class Opened(Aggregate.Created):
+        """Internal bookkeeping, like ClickSession.Opened: no event_type, never published."""
+
+        session_id: str
+
+    class Clicked(Aggregate.Event):
+        event_type: ClassVar[str] = "click.click"
         event_id: UUID
         event_time: datetime
         received_at: datetime
-        session_id: str
+        price: Decimal
         seq: int
 
-    @event(Started)
-    def __init__(
-        self, event_id: UUID, event_time: datetime, received_at: datetime, session_id: str, seq: int
-    ) -> None:
+    @event(Opened)
+    def __init__(self, session_id: str) -> None:
         self.session_id = session_id
+
+    @event(Clicked)
+    def click(
+        self, event_id: UUID, event_time: datetime, received_at: datetime, price: Decimal, seq: int
+    ) -> None:
+        pass
 
 
 class SampleApp(Application[UUID]):
@@ -72,8 +82,11 @@ class SampleApp(Application[UUID]):
         self.save(order)
         return order.id
 
-    def click(self, seq: int) -> UUID:
+    def click(self, seq: int, clicks: int = 1) -> UUID:
+        """An internal Opened event, then `clicks` published click events numbered `seq`."""
         now = _now()
-        session = SampleClicks(uuid.uuid4(), now, now, f"session-{seq}", seq)
+        session = SampleClicks(f"session-{seq}")
+        for _ in range(clicks):
+            session.click(uuid.uuid4(), now, now, Decimal("12.50"), seq)
         self.save(session)
         return session.id

@@ -1,0 +1,143 @@
+"""The BRONZE loader and consumer loop, with the in-process bus and hand-written fakes."""
+
+import threading
+import uuid
+from collections.abc import Sequence
+
+import orjson
+
+from adapters.memory.event_publisher import InProcessBus
+from application.bronze_loader import BronzeConsumer, BronzeLoader, ConsumerSettings
+from application.ports import InboundMessage, OutboundMessage
+from tests.unit.streaming.fakes import FakeDeadLetters, FakeWarehouse
+
+TOPICS = ("raw.orders.v1", "raw.clicks.v1")
+
+
+def envelope(event_type: str = "order.placed", event_id: str | None = None) -> bytes:
+    return orjson.dumps(
+        {
+            "event_id": event_id or str(uuid.uuid4()),
+            "event_type": event_type,
+            "aggregate_id": str(uuid.uuid4()),
+            "aggregate_version": 1,
+            "event_time": "2026-11-25T12:30:01.123456Z",
+            "received_at": "2026-11-25T12:30:01.200000Z",
+            "schema_version": 1,
+            "payload": {"seq": 1},
+        }
+    )
+
+
+def put(bus: InProcessBus, *values: bytes, topic: str = "raw.orders.v1") -> None:
+    bus.publish([OutboundMessage(topic, str(uuid.uuid4()).encode(), v) for v in values])
+
+
+class Harness:
+    def __init__(self, batch_size: int = 100) -> None:
+        self.bus = InProcessBus()
+        self.warehouse = FakeWarehouse()
+        self.dead = FakeDeadLetters()
+        self.written_before_commit: list[int] = []
+        self.consumer = self.new_consumer(batch_size)
+
+    def new_consumer(self, batch_size: int = 100) -> BronzeConsumer:
+        return BronzeConsumer(
+            self.bus.source("bronze", TOPICS),
+            BronzeLoader(self.warehouse, self.dead),
+            ConsumerSettings(batch_size=batch_size, batch_wait=0.05, retry_wait=0.01),
+            after_write=self._check_written,
+        )
+
+    def _check_written(self, messages: Sequence[InboundMessage]) -> None:
+        self.written_before_commit.append(len(self.warehouse.tables["ORDERS_RAW"]))
+
+    def committed(self) -> int:
+        return sum(self.bus.committed("bronze", t, p) for t in TOPICS for p in range(3))
+
+
+def test_good_messages_become_rows_in_their_tables() -> None:
+    h = Harness()
+    put(h.bus, envelope(), envelope("order.confirmed"))
+    put(h.bus, envelope("click.click"), topic="raw.clicks.v1")
+    report = h.consumer.step(threading.Event())
+    assert report is not None
+    assert report.rows_merged == 3
+    assert len(h.warehouse.tables["ORDERS_RAW"]) == 2
+    row = h.warehouse.tables["CLICKS_RAW"][0]
+    assert (row.source_topic, row.event_type) == ("raw.clicks.v1", "click.click")
+    assert row.payload == '{"seq":1}'
+
+
+def test_a_duplicate_within_a_batch_is_merged_once() -> None:
+    h = Harness()
+    event_id = str(uuid.uuid4())
+    put(h.bus, envelope(event_id=event_id), envelope(event_id=event_id))
+    report = h.consumer.step(threading.Event())
+    assert report is not None
+    assert (report.rows_merged, report.duplicates_skipped) == (1, 1)
+
+
+def test_a_redelivered_batch_inserts_nothing_new() -> None:
+    h = Harness()
+    values = [envelope() for _ in range(3)]
+    put(h.bus, *values)
+    h.consumer.step(threading.Event())
+    put(h.bus, *values)
+    report = h.consumer.step(threading.Event())
+    assert report is not None
+    assert (report.rows_merged, report.duplicates_skipped) == (0, 3)
+    assert len(h.warehouse.ingestion_ids("ORDERS_RAW")) == 3
+
+
+def test_poison_messages_go_to_dead_letters_and_failed_events_and_loading_continues() -> None:
+    h = Harness()
+    put(h.bus, b"not json", envelope(), b'{"event_id": 1}')
+    report = h.consumer.step(threading.Event())
+    assert report is not None
+    assert (report.rows_merged, report.dead_letters) == (1, 2)
+    assert sorted(f.message.value or b"" for f in h.dead.sent) == [b"not json", b'{"event_id": 1}']
+    assert len(h.warehouse.failed_ids()) == 2
+    assert h.committed() == 3
+
+
+def test_offsets_are_committed_only_after_the_write() -> None:
+    h = Harness()
+    put(h.bus, envelope(), envelope())
+    h.consumer.step(threading.Event())
+    assert h.written_before_commit == [2]
+    assert h.committed() == 2
+
+
+def test_a_failing_write_is_retried_and_nothing_is_committed_meanwhile() -> None:
+    h = Harness()
+    h.warehouse.fail_next = 2
+    put(h.bus, envelope())
+    report = h.consumer.step(threading.Event())
+    assert report is not None
+    assert report.rows_merged == 1
+    assert h.warehouse.merges == 1
+    assert h.committed() == 1
+
+
+def test_stopping_during_a_failing_write_abandons_the_batch_uncommitted() -> None:
+    h = Harness()
+    h.warehouse.fail_next = 1_000
+    put(h.bus, envelope())
+    stop = threading.Event()
+    stop.set()
+    assert h.consumer.step(stop) is None
+    assert h.committed() == 0
+    h.warehouse.fail_next = 0
+    h.consumer = h.new_consumer()
+    assert h.consumer.step(threading.Event()) is not None
+    assert len(h.warehouse.ingestion_ids("ORDERS_RAW")) == 1
+
+
+def test_batches_are_bounded_by_size() -> None:
+    h = Harness(batch_size=4)
+    put(h.bus, *[envelope() for _ in range(10)])
+    sizes = []
+    while (report := h.consumer.step(threading.Event())) is not None:
+        sizes.append(report.messages)
+    assert sizes == [4, 4, 2]
