@@ -52,6 +52,11 @@ class GroupCommitter:
         if unit.error is not None:
             raise unit.error
 
+    def pending(self) -> int:
+        """Requests queued for the next transaction."""
+        with self._ready:
+            return len(self._queue)
+
     def close(self) -> None:
         with self._ready:
             self._closed = True
