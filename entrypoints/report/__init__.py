@@ -1,0 +1,1 @@
+"""The HTML report of a demo run: GOLD charts, data quality and the reconciliation, in one file."""
