@@ -138,13 +138,20 @@ class Service(ABC):
         pid = self._read_pid()
         if pid is not None and process.is_alive(pid):
             process.stop_group(pid, self.stop_signal, self.stop_grace)
-        for stray in process.processes_with_cwd_under(self.home):
+        for stray in self._strays():
             process.kill_and_wait(stray)
-        left = process.processes_with_cwd_under(self.home)
+        left = self._strays()
         if left:
             raise ServiceError(f"{self.name}: processes {left} are still running after stop")
         self.pid_file.unlink(missing_ok=True)
         self.env_file.unlink(missing_ok=True)
+
+    def state_dirs(self) -> list[Path]:
+        """Where this service's processes work: any process found there is ours."""
+        return [self.home]
+
+    def _strays(self) -> list[int]:
+        return [pid for d in self.state_dirs() for pid in process.processes_with_cwd_under(d)]
 
     def status(self, environ: Mapping[str, str]) -> tuple[str, str]:
         """(state, detail): state is running, stopped, external or unhealthy."""

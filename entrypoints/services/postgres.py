@@ -1,7 +1,12 @@
 """Local services: a throwaway PostgreSQL cluster for the event store (infra/postgres)."""
 
+import hashlib
+import os
 import signal
+import stat
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
@@ -26,8 +31,21 @@ class PostgresService(Service):
     def launch(self) -> tuple[list[str], dict[str, str]]:
         port = process.free_port()
         script = INFRA_DIR / "postgres" / "start-postgres.sh"
-        command = ["bash", str(script), str(self.home), str(port)]
+        command = ["bash", str(script), str(self.cluster_dir), str(port)]
         return command, {DSN_VAR: f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/{DATABASE}"}
+
+    @property
+    def cluster_dir(self) -> Path:
+        """The data and socket directory. As root the server runs as `postgres`, which must be
+        able to reach it: a state directory under a private home (/root/...) is not, so the
+        cluster then lives in the system temp directory instead, named after the state dir."""
+        if os.geteuid() != 0 or _others_can_reach(self.home):
+            return self.home
+        digest = hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"flowguard-postgres-{digest}"
+
+    def state_dirs(self) -> list[Path]:
+        return [self.home, self.cluster_dir]
 
     def probe(self, env: Mapping[str, str]) -> None:
         with self._superuser(env) as conn:
@@ -53,10 +71,18 @@ class PostgresService(Service):
 
         port = urlsplit(env[DSN_VAR]).port
         return psycopg.connect(
-            host=str(self.home / "run"),
+            host=str(self.cluster_dir / "run"),
             port=port,
             user="postgres",
             dbname="postgres",
             autocommit=True,
             connect_timeout=3,
         )
+
+
+def _others_can_reach(path: Path) -> bool:
+    """Whether every existing ancestor of `path` lets other users through (o+x)."""
+    for parent in path.resolve().parents:
+        if parent.exists() and not parent.stat().st_mode & stat.S_IXOTH:
+            return False
+    return True
