@@ -5,11 +5,14 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 from entrypoints.services.base import Service, ServiceError
 from entrypoints.services.fakesnow import FakesnowService
 from entrypoints.services.kafka import KafkaService
 from entrypoints.services.luigid import LuigidService
 from entrypoints.services.postgres import PostgresService
+from entrypoints.settings import PROJECT_ROOT
 
 SERVICE_TYPES: dict[str, type[Service]] = {
     cls.name: cls for cls in (PostgresService, KafkaService, FakesnowService, LuigidService)
@@ -21,7 +24,7 @@ class ServiceManager:
 
     def __init__(self, local_dir: Path, environ: Mapping[str, str] | None = None) -> None:
         self.local_dir = local_dir
-        self.environ = dict(os.environ if environ is None else environ)
+        self.environ = configured_environ() if environ is None else dict(environ)
         self.services = {name: cls(local_dir) for name, cls in SERVICE_TYPES.items()}
 
     def select(self, names: Iterable[str]) -> list[Service]:
@@ -76,3 +79,13 @@ class ServiceManager:
         lines = ["# Written by `flowguard services up`: how to reach the running services."]
         lines += [f"{key}={value}" for key, value in sorted(self.client_env().items())]
         self.env_file.write_text("\n".join(lines) + "\n")
+
+
+def configured_environ() -> dict[str, str]:
+    """The variables that may name external services: `.env` files overlaid by the real
+    environment, in the precedence Settings uses (services.env is our output, not an input)."""
+    merged: dict[str, str] = {}
+    for path in (PROJECT_ROOT / ".env", Path.cwd() / ".env"):
+        if path.is_file():
+            merged |= {k: v for k, v in dotenv_values(path).items() if v is not None}
+    return merged | dict(os.environ)
