@@ -34,6 +34,9 @@ class Topics:
     orders: str = "raw.orders.v1"
     clicks: str = "raw.clicks.v1"
 
+    def names(self) -> list[str]:
+        return [self.orders, self.clicks]
+
     def for_event_type(self, event_type: str) -> str:
         if event_type.startswith("order."):
             return self.orders

@@ -9,7 +9,7 @@ import time
 import zlib
 from collections.abc import Sequence
 
-from application.ports import InboundMessage, OutboundMessage, PublishError
+from application.ports import FailedMessage, InboundMessage, OutboundMessage, PublishError
 
 
 class _Delivered:
@@ -121,3 +121,19 @@ class InProcessMessageSource:
 
     def close(self) -> None:
         """Nothing to release: positions not committed are simply forgotten."""
+
+
+class InProcessDeadLetterSink:
+    """Dead letters on the in-process bus; the error itself is kept in BRONZE.FAILED_EVENTS."""
+
+    def __init__(self, bus: InProcessBus, topic: str) -> None:
+        self._bus = bus
+        self.topic = topic
+
+    def send(self, failures: Sequence[FailedMessage]) -> None:
+        self._bus.publish(
+            [
+                OutboundMessage(self.topic, f.message.key or b"", f.message.value or b"")
+                for f in failures
+            ]
+        )

@@ -1,7 +1,79 @@
-"""CLI commands for streaming (not yet built)."""
+"""`flowguard relay | consume | stream` and `flowguard warehouse init`."""
+
+import logging
+import threading
+from typing import Annotated
 
 import typer
+
+from application.bronze_loader import ConsumerSettings
+from entrypoints.bootstrap import create_container
+from entrypoints.consumer import install_redaction, run_consumer
+from entrypoints.relay import run_relay, stop_on_signals
+
+warehouse_app = typer.Typer(help="The Snowflake warehouse (BRONZE).", no_args_is_help=True)
+
+BatchSize = Annotated[
+    int, typer.Option(envvar="FLOWGUARD_CONSUMER_BATCH_SIZE", help="Max messages per batch.")
+]
+BatchWait = Annotated[
+    float, typer.Option(envvar="FLOWGUARD_CONSUMER_BATCH_WAIT", help="Max seconds per batch.")
+]
+MetricsPort = Annotated[
+    int, typer.Option(envvar="FLOWGUARD_CONSUMER_METRICS_PORT", help="Prometheus port; 0: off.")
+]
+
+
+def _setup() -> tuple[object, threading.Event]:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    container = create_container()
+    install_redaction(container.settings())
+    stop = threading.Event()
+    stop_on_signals(stop)
+    return container, stop
+
+
+def relay() -> None:
+    """Publish the event store's events to the bus, in order, until SIGTERM."""
+    container, stop = _setup()
+    run_relay(container, stop)
+
+
+def consume(
+    batch_size: BatchSize = 5000, batch_wait: BatchWait = 1.0, metrics_port: MetricsPort = 0
+) -> None:
+    """Load the bus into BRONZE (commit after MERGE) until SIGTERM."""
+    container, stop = _setup()
+    run_consumer(container, stop, ConsumerSettings(batch_size, batch_wait), metrics_port)
+
+
+def stream(
+    batch_size: BatchSize = 5000, batch_wait: BatchWait = 1.0, metrics_port: MetricsPort = 0
+) -> None:
+    """Relay and consumer in one process (needed for the in-process bus)."""
+    container, stop = _setup()
+    relay_thread = threading.Thread(target=run_relay, args=(container, stop), name="relay")
+    relay_thread.start()
+    try:
+        run_consumer(container, stop, ConsumerSettings(batch_size, batch_wait), metrics_port)
+    finally:
+        stop.set()
+        relay_thread.join()
+
+
+@warehouse_app.command("init")
+def warehouse_init() -> None:
+    """Create the BRONZE schema and tables (idempotent)."""
+    container = create_container()
+    warehouse = container.bronze_warehouse()
+    warehouse.create_schema()
+    warehouse.close()
+    typer.echo("BRONZE schema and tables are in place")
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.command("relay")(relay)
+    app.command("consume")(consume)
+    app.command("stream")(stream)
+    app.add_typer(warehouse_app, name="warehouse")

@@ -1,0 +1,116 @@
+"""The bronze consumer process: bus -> BRONZE with Prometheus metrics and clean shutdown."""
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+from application.bronze_loader import (
+    BronzeConsumer,
+    BronzeLoader,
+    ConsumerSettings,
+    LoadReport,
+)
+from application.ports import InboundMessage, MessageSource
+from entrypoints.relay import fault_hook
+
+log = logging.getLogger("flowguard.consumer")
+
+
+class ConsumerMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.lag = Gauge(
+            "flowguard_consumer_lag", "Messages behind", ["topic", "partition"], registry=r
+        )
+        self.rows = Counter("flowguard_bronze_rows_merged", "Rows inserted into BRONZE", registry=r)
+        self.duplicates = Counter(
+            "flowguard_bronze_duplicates_skipped", "Rows already in BRONZE", registry=r
+        )
+        self.dead = Counter("flowguard_dead_letters", "Messages dead-lettered", registry=r)
+        self.batch = Histogram(
+            "flowguard_batch_seconds",
+            "Write latency of one batch",
+            buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=r,
+        )
+
+    def observe(self, report: LoadReport, seconds: float) -> None:
+        self.rows.inc(report.rows_merged)
+        self.duplicates.inc(report.duplicates_skipped)
+        self.dead.inc(report.dead_letters)
+        self.batch.observe(seconds)
+
+    def update_lag(self, lags: dict[tuple[str, int], int]) -> None:
+        for (topic, partition), lag in lags.items():
+            self.lag.labels(topic, str(partition)).set(lag)
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces every configured secret by *** in any log record, whoever logs it."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s and len(s) >= 4]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        for secret in self.secrets:
+            message = message.replace(secret, "***")
+        record.msg, record.args = message, None
+        return True
+
+
+def secret_values(settings: Any) -> list[str]:
+    values = [settings.snowflake_password, settings.kafka_sasl_password, settings.postgres_dsn]
+    secrets = [v.get_secret_value() for v in values if v is not None]
+    return [*secrets, *settings.api_keys]
+
+
+def install_redaction(settings: Any) -> None:
+    redact = RedactSecrets(secret_values(settings))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def build_consumer(
+    container: Any, settings: ConsumerSettings, metrics: ConsumerMetrics, source: MessageSource
+) -> BronzeConsumer:
+    warehouse = container.bronze_warehouse()
+    warehouse.create_schema()
+    after_merge = fault_hook("consumer.after_write")
+
+    def after_write(messages: Sequence[InboundMessage]) -> None:
+        after_merge(messages)
+
+    return BronzeConsumer(
+        source,
+        BronzeLoader(warehouse, container.dead_letter_sink()),
+        settings,
+        after_write=after_write,
+        on_report=metrics.observe,
+    )
+
+
+def run_consumer(
+    container: Any,
+    stop: threading.Event,
+    settings: ConsumerSettings,
+    metrics_port: int = 0,
+) -> None:
+    metrics = ConsumerMetrics()
+    if metrics_port:
+        start_http_server(metrics_port, registry=metrics.registry)
+    source: MessageSource = container.message_source()
+    consumer = build_consumer(container, settings, metrics, source)
+    log.info("consumer: started (batch %d, %.2fs)", settings.batch_size, settings.batch_wait)
+    try:
+        while not stop.is_set():
+            consumer.step(stop)
+            metrics.update_lag(source.lag())
+    finally:
+        source.close()
+        log.info("consumer: stopped")
