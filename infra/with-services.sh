@@ -9,13 +9,13 @@ py="$root/.venv/bin/python"
 local_dir="${FLOWGUARD_LOCAL_DIR:-$root/.local}"
 
 down() {
-  "$py" -m entrypoints.cli services down || echo "with-services: services down failed" >&2
+  "$py" -m entrypoints.services down || echo "with-services: services down failed" >&2
 }
 trap down EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$py" -m entrypoints.cli services up || exit 1
+"$py" -m entrypoints.services up || exit 1
 set -a
 # shellcheck source=/dev/null
 source "$local_dir/services.env"
