@@ -1,0 +1,88 @@
+"""The lake: Parquet per table and day under settings.lake_dir, each day replaced as a whole.
+
+Layout: `<root>/<layer>/<table>/day=YYYY-MM-DD/` (layer bronze/silver/gold), markers under
+`<root>/_markers/`, work in progress under `<root>/_staging/` (ignored by Spark readers)."""
+
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
+
+
+@dataclass(frozen=True)
+class Lake:
+    root: Path
+
+    def table_dir(self, table: str) -> Path:
+        """`SILVER.ORDERS_CLEAN` -> <root>/silver/orders_clean."""
+        layer, name = table.lower().split(".")
+        return self.root / layer / name
+
+    def day_dir(self, table: str, day: date) -> Path:
+        return self.table_dir(table) / f"day={day.isoformat()}"
+
+    def marker(self, task: str, day: date) -> Path:
+        return self.root / "_markers" / day.isoformat() / f"{task}.json"
+
+    def markers(self, day: date) -> Path:
+        return self.root / "_markers" / day.isoformat()
+
+    def write_arrow(self, table: str, day: date, rows: pa.Table) -> None:
+        staging = self._staging()
+        staging.mkdir(parents=True)
+        pq.write_table(rows, staging / "part-0.parquet")
+        self._swap(staging, self.day_dir(table, day))
+
+    def write_frame(self, table: str, day: date, frame: DataFrame) -> int:
+        """Write one day's frame (a single file: a day is small) and return its row count."""
+        staging = self._staging()
+        frame.coalesce(1).write.mode("overwrite").parquet(str(staging))
+        self._swap(staging, self.day_dir(table, day))
+        return self.count(table, day)
+
+    def count(self, table: str, day: date) -> int:
+        """Rows stored for the day, from the Parquet footers (no Spark job)."""
+        files = self.day_dir(table, day).glob("*.parquet")
+        return sum(pq.ParquetFile(path).metadata.num_rows for path in files)
+
+    def read_rows(self, table: str, day: date) -> list[dict[str, Any]]:
+        """The day's rows as Python values (Decimal, date, datetime), read with pyarrow."""
+        rows: list[dict[str, Any]] = pq.read_table(self.day_dir(table, day)).to_pylist()
+        return rows
+
+    def read_day(self, spark: SparkSession, table: str, day: date, schema: StructType) -> DataFrame:
+        return spark.read.schema(schema).parquet(str(self.day_dir(table, day)))
+
+    def read_days_before(
+        self, spark: SparkSession, table: str, day: date, schema: StructType
+    ) -> DataFrame:
+        """Every stored day of `table` before `day` (empty when there is none)."""
+        paths = sorted(
+            str(path)
+            for path in self.table_dir(table).glob("day=*")
+            if date.fromisoformat(path.name.removeprefix("day=")) < day
+        )
+        if not paths:
+            return spark.createDataFrame([], schema)
+        return spark.read.schema(schema).parquet(*paths)
+
+    def _staging(self) -> Path:
+        return self.root / "_staging" / uuid.uuid4().hex
+
+    @staticmethod
+    def _swap(staging: Path, final: Path) -> None:
+        # Not atomic as a whole (a directory cannot replace a non-empty one): the task's marker
+        # is invalidated before and written after, so a crash in between leaves it incomplete.
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            trash = staging.with_name(staging.name + ".old")
+            final.rename(trash)
+            shutil.rmtree(trash)
+        staging.rename(final)
