@@ -49,13 +49,13 @@ bench: system-deps install $(KAFKA_LIBS)
 	bash infra/with-services.sh $(PY) -m benchmarks
 
 services-up: system-deps install $(KAFKA_LIBS)
-	$(PY) -m entrypoints.cli services up
+	$(PY) -m entrypoints.services up
 
 services-down: install
-	$(PY) -m entrypoints.cli services down
+	$(PY) -m entrypoints.services down
 
 services-status: install
-	$(PY) -m entrypoints.cli services status
+	$(PY) -m entrypoints.services status
 
 clean: services-down
 	rm -rf .local
