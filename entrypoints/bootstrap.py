@@ -15,6 +15,8 @@ from adapters.memory.failed_event_store import MemoryFailedEventStore
 from adapters.postgres.event_store import postgres_event_store_env
 from adapters.postgres.failed_event_store import PostgresFailedEventStore
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
+from adapters.snowflake.tables import SnowflakeTables
+from adapters.spark.session import SparkConfig, spark_session
 from adapters.sqlite.event_store import sqlite_event_store_env
 from adapters.sqlite.failed_event_store import SqliteFailedEventStore
 from application.app import FlowGuardApp
@@ -55,6 +57,12 @@ def _failed_path(settings: Settings) -> Path:
 def _app_env(store_env: dict[str, str]) -> dict[str, str]:
     # Cached aggregates are fast-forwarded from the store on every read, so they are never stale.
     return {**store_env, "AGGREGATE_CACHE_MAXSIZE": "10000"}
+
+
+def _spark_config(settings: Settings) -> SparkConfig:
+    return SparkConfig(
+        master=settings.spark_master, shuffle_partitions=settings.spark_shuffle_partitions
+    )
 
 
 class Container(containers.DeclarativeContainer):
@@ -101,6 +109,10 @@ class Container(containers.DeclarativeContainer):
     # --- Bus, relay and bronze consumer (issue 4) -----------------------------------------
 
     # --- Batch layer (issue 5) ------------------------------------------------------------
+    spark_config = providers.Singleton(_spark_config, settings)
+    # Stopped by container.shutdown_resources().
+    spark = providers.Resource(spark_session, spark_config)
+    batch_tables = providers.Singleton(SnowflakeTables, warehouse_connect)
 
 
 def create_container(settings: Settings | None = None) -> Container:
