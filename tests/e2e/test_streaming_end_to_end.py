@@ -1,0 +1,99 @@
+"""End to end over real processes: HTTP gateway -> PostgreSQL store -> relay -> Kafka ->
+consumer -> BRONZE on the fakesnow server. Exactly the accepted events arrive, once each."""
+
+import json
+import socket
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from adapters.snowflake.connection import SnowflakeConfig
+from tests.faults.harness import Pipeline, check, drop_database, wait_for_quiescence, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDERS = 40
+CLICK_SESSIONS = 30
+CLICKS_PER_SESSION = 5
+
+
+@pytest.fixture
+def pipeline(
+    postgres_dsn: str, kafka_bootstrap: str, fakesnow_server: SnowflakeConfig, tmp_path: Path
+) -> Iterator[Pipeline]:
+    assert fakesnow_server.host and fakesnow_server.port, "the fakesnow server is not configured"
+    built = Pipeline(
+        postgres_dsn, kafka_bootstrap, fakesnow_server.host, fakesnow_server.port, tmp_path
+    )
+    yield built
+    built.stop_all()
+    drop_database(postgres_dsn, built.database)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _catalog_lines() -> list[tuple[str, str]]:
+    items = json.loads((ROOT / "data/food_items.json").read_text())
+    return [(i["restaurant_id"], i["item_id"]) for i in items[:20]]
+
+
+def _post_events(client: httpx.Client) -> Counter[str]:
+    """Orders and click batches over HTTP; returns accepted counts by envelope event type."""
+    accepted: Counter[str] = Counter()
+    lines = _catalog_lines()
+    for n in range(ORDERS):
+        restaurant, item = lines[n % len(lines)]
+        body = {
+            "user_id": f"user-{n}",
+            "restaurant_id": restaurant,
+            "lines": [{"item_id": item, "quantity": 1 + n % 3}],
+            "payment_method": "upi",
+        }
+        response = client.post("/api/v1/orders", json=body)
+        assert response.status_code == 201, response.text
+        accepted["order.placed"] += 1
+    for s in range(CLICK_SESSIONS):
+        restaurant, item = lines[s % len(lines)]
+        events = [
+            {"session_id": f"e2e-{s}", "event_type": "impression", "restaurant_id": restaurant,
+             "item_id": item, "page": "menu", "position": k}
+            for k in range(CLICKS_PER_SESSION)
+        ]  # fmt: skip
+        response = client.post("/api/v1/clicks/batch", json={"events": events})
+        assert response.status_code == 202, response.text
+        assert response.json()["accepted"] == CLICKS_PER_SESSION
+        accepted["click.impression"] += CLICKS_PER_SESSION
+    return accepted
+
+
+def test_events_posted_over_http_reach_bronze_exactly_once(pipeline: Pipeline) -> None:
+    port = _free_port()
+    pipeline.start("api", "uvicorn", "entrypoints.api.main:build", "--factory", "--port", str(port))
+    pipeline.start_relay()
+    pipeline.start_consumer()
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        wait_until(lambda: _ready(client), 30, "the gateway to answer /readyz")
+        accepted = _post_events(client)
+
+    total = sum(accepted.values())
+    wait_for_quiescence(pipeline, total, timeout=40)
+    verdict = check(pipeline.stored_envelopes(), pipeline.bronze_rows())
+
+    assert verdict.expected == total
+    assert verdict.loaded_ids == total
+    assert verdict.rows == total, "duplicate rows in BRONZE"
+    assert verdict.ok, verdict
+    assert verdict.counts_by_type == dict(accepted)
+
+
+def _ready(client: httpx.Client) -> bool:
+    try:
+        return client.get("/readyz").status_code == 200
+    except httpx.TransportError:
+        return False
