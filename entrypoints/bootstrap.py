@@ -10,16 +10,28 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from adapters.catalog.file_catalog import FileCatalog
+from adapters.kafka.config import KafkaConnection
+from adapters.kafka.dead_letter_sink import KafkaDeadLetterSink
+from adapters.kafka.event_publisher import KafkaEventPublisher
+from adapters.kafka.message_source import KafkaMessageSource
+from adapters.memory.event_publisher import (
+    InProcessBus,
+    InProcessDeadLetterSink,
+    InProcessMessageSource,
+)
 from adapters.memory.event_store import memory_event_store_env
 from adapters.memory.failed_event_store import MemoryFailedEventStore
 from adapters.postgres.event_store import postgres_event_store_env
 from adapters.postgres.failed_event_store import PostgresFailedEventStore
+from adapters.snowflake.bronze_warehouse import SnowflakeBronzeWarehouse
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
+from adapters.snowflake.staging import FakesnowPandasStager, InsertStager, SnowflakePandasStager
 from adapters.snowflake.tables import SnowflakeTables
 from adapters.spark.session import SparkConfig, spark_session
 from adapters.sqlite.event_store import sqlite_event_store_env
 from adapters.sqlite.failed_event_store import SqliteFailedEventStore
 from application.app import FlowGuardApp
+from application.relay import OutboxRelay, Topics
 from entrypoints.settings import Settings, load_settings
 
 
@@ -65,6 +77,30 @@ def _spark_config(settings: Settings) -> SparkConfig:
     )
 
 
+# --- Bus, relay and bronze consumer helpers (issue 4) --------------------------------------
+def _kafka_connection(settings: Settings) -> KafkaConnection:
+    if not settings.kafka_bootstrap_servers:
+        raise ValueError("FLOWGUARD_BUS=kafka needs KAFKA_BOOTSTRAP_SERVERS")
+    password = settings.kafka_sasl_password
+    return KafkaConnection(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        security_protocol=settings.kafka_security_protocol,
+        sasl_mechanism=settings.kafka_sasl_mechanism,
+        sasl_username=settings.kafka_sasl_username,
+        sasl_password=password.get_secret_value() if password else None,
+    )
+
+
+def _remote_stager(settings: Settings) -> InsertStager | SnowflakePandasStager:
+    # A fakesnow server (host set, no account) has no stages, so no write_pandas.
+    return SnowflakePandasStager() if settings.snowflake_account else InsertStager()
+
+
+def _tracking_recorder(app: FlowGuardApp) -> object:
+    # The relay's position lives in the event store's own database.
+    return app.factory.tracking_recorder()
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Singleton(load_settings)
     config = providers.Configuration()
@@ -107,6 +143,52 @@ class Container(containers.DeclarativeContainer):
     )
 
     # --- Bus, relay and bronze consumer (issue 4) -----------------------------------------
+    kafka_connection = providers.Singleton(_kafka_connection, settings)
+    in_process_bus = providers.Singleton(InProcessBus, settings.provided.kafka_topic_partitions)
+    event_publisher = providers.Selector(
+        config.bus,
+        inprocess=in_process_bus,
+        kafka=providers.Singleton(KafkaEventPublisher, kafka_connection),
+    )
+    topics = providers.Singleton(
+        Topics, orders=settings.provided.orders_topic, clicks=settings.provided.clicks_topic
+    )
+    relay = providers.Factory(
+        OutboxRelay,
+        name="relay",
+        recorder=flowguard_app.provided.recorder,
+        mapper=flowguard_app.provided.mapper,
+        tracking=providers.Callable(_tracking_recorder, flowguard_app),
+        publisher=event_publisher,
+        topics=topics,
+    )
+    consumer_group = providers.Object("flowguard-bronze")
+    message_source = providers.Selector(
+        config.bus,
+        inprocess=providers.Factory(
+            InProcessMessageSource, in_process_bus, consumer_group, topics.provided.names.call()
+        ),
+        kafka=providers.Factory(
+            KafkaMessageSource, kafka_connection, consumer_group, topics.provided.names.call()
+        ),
+    )
+    dead_letter_sink = providers.Selector(
+        config.bus,
+        inprocess=providers.Singleton(
+            InProcessDeadLetterSink, in_process_bus, settings.provided.dead_letter_topic
+        ),
+        kafka=providers.Singleton(
+            KafkaDeadLetterSink, kafka_connection, settings.provided.dead_letter_topic
+        ),
+    )
+    bronze_stager = providers.Selector(
+        config.warehouse,
+        fakesnow=providers.Singleton(FakesnowPandasStager),
+        snowflake=providers.Callable(_remote_stager, settings),
+    )
+    bronze_warehouse = providers.Factory(
+        SnowflakeBronzeWarehouse, connect=warehouse_connect, stager=bronze_stager
+    )
 
     # --- Batch layer (issue 5) ------------------------------------------------------------
     spark_config = providers.Singleton(_spark_config, settings)
