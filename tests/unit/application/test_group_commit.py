@@ -25,8 +25,10 @@ class FakeStore:
         self.transactions: list[tuple[FakeEvent, ...]] = []
         self.gate = threading.Event()
         self.gate.set()
+        self.entered = threading.Event()
 
     def save(self, *events: FakeEvent) -> None:
+        self.entered.set()
         self.gate.wait()
         if any(e.bad for e in events):
             raise IntegrityError("conflict")
@@ -52,7 +54,7 @@ def test_concurrent_requests_share_one_transaction() -> None:
     committer.observers.append(sizes.append)
     store.gate.clear()  # hold the first transaction open while others queue up
     first = in_threads(lambda: committer.commit([FakeEvent(uuid4())]))
-    wait_until(lambda: committer.pending() == 0)
+    store.entered.wait()  # the first transaction is open
     rest = in_threads(*[lambda: committer.commit([FakeEvent(uuid4())]) for _ in range(5)])
     wait_until(lambda: committer.pending() == 5)
     store.gate.set()
@@ -79,7 +81,7 @@ def test_a_conflicting_request_fails_alone() -> None:
         return call
 
     first = in_threads(commit(FakeEvent(uuid4())))
-    wait_until(lambda: committer.pending() == 0)
+    store.entered.wait()  # the first transaction is open
     rest = in_threads(
         commit(FakeEvent(uuid4())), commit(FakeEvent(uuid4(), bad=True)), commit(FakeEvent(uuid4()))
     )
@@ -98,7 +100,7 @@ def test_requests_for_one_aggregate_go_in_separate_transactions() -> None:
     store.gate.clear()
     shared = uuid4()
     first = in_threads(lambda: committer.commit([FakeEvent(uuid4())]))
-    wait_until(lambda: committer.pending() == 0)
+    store.entered.wait()  # the first transaction is open
     rest = in_threads(*[lambda: committer.commit([FakeEvent(shared)]) for _ in range(2)])
     wait_until(lambda: committer.pending() == 2)
     store.gate.set()
