@@ -1,0 +1,1 @@
+"""`flowguard demo` and `flowguard up`: the whole pipeline in one process on the embedded set."""

@@ -1,0 +1,143 @@
+"""The demo, step by step: serve, simulate, stream to BRONZE, build GOLD, report, reconcile."""
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from entrypoints.demo.ledger import StoreFacts, read_store, reconcile
+from entrypoints.demo.quality import quality_figures
+from entrypoints.demo.stack import Stack
+from entrypoints.demo.summary import print_gold, print_quality, print_reconciliation
+from entrypoints.report.data import ReconciledDay, ReportData, read_all_gold
+from entrypoints.report.html import write_report
+from entrypoints.simulator.events import DayPlan
+from entrypoints.simulator.plan import TrafficConfig
+from entrypoints.simulator.run import Hooks, Simulation, simulate
+from entrypoints.web.gold import count
+from pipelines.tasks import context
+from pipelines.tasks.day import DayTask
+from pipelines.tasks.runner import run_days
+
+TASKS_PER_DAY = 8  # extract, SILVER, five GOLD tables, publish
+STREAM_TIMEOUT = 300.0
+
+
+@dataclass
+class DemoResult:
+    days: list[date]
+    gold: dict[str, list[dict[str, Any]]]
+    reconciliation: list[ReconciledDay]
+    report: Path
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reconciliation) and all(day.matches for day in self.reconciliation)
+
+
+def _progress(console: Console) -> Progress:
+    columns = (
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    return Progress(*columns, console=console)
+
+
+def run_demo(
+    container: Any, traffic: TrafficConfig, console: Console, report: Path, stack: Stack
+) -> DemoResult:
+    """Everything the demo does with a started `stack`; the caller stops it."""
+    days = [traffic.first_day() + timedelta(days=n) for n in range(traffic.days)]
+    seconds: dict[str, float] = {}
+    with _progress(console) as progress:
+        started = time.monotonic()
+        simulation = _simulate(stack.url, traffic, progress)
+        seconds["simulate"] = time.monotonic() - started
+        facts = read_store(container.flowguard_app())
+        _stream(container.warehouse_connect(), sum(facts.published.values()), progress)
+        seconds["stream"] = time.monotonic() - started - seconds["simulate"]
+        _build(container, days, progress)
+        seconds["pipeline"] = time.monotonic() - started - seconds["simulate"] - seconds["stream"]
+    return _conclude(
+        container, days, simulation, facts, console=console, report=report, seconds=seconds
+    )
+
+
+def _simulate(url: str, traffic: TrafficConfig, progress: Progress) -> Simulation:
+    tasks: dict[date, Any] = {}
+
+    def planned(plans: list[DayPlan]) -> None:
+        for plan in plans:
+            total = len(plan.clicks()) + len(plan.orders) + len(plan.status_changes())
+            tasks[plan.day] = progress.add_task(f"simulate {plan.day} via HTTP", total=total)
+
+    hooks = Hooks(on_plan=planned, on_progress=lambda plan, n: progress.advance(tasks[plan.day], n))
+    simulation = simulate(url, traffic, hooks=hooks)
+    if simulation.errors:
+        raise RuntimeError("the API answered unexpectedly:\n" + "\n".join(simulation.errors))
+    return simulation
+
+
+def _stream(connect: Any, published: int, progress: Progress) -> None:
+    """Wait until BRONZE holds every event the store has published (relay + consumer run)."""
+    task = progress.add_task("stream event store -> BRONZE", total=published)
+    deadline = time.monotonic() + STREAM_TIMEOUT
+    while (rows := _bronze_rows(connect)) < published:
+        progress.update(task, completed=rows)
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"BRONZE has {rows} of {published} events after {STREAM_TIMEOUT:.0f}s"
+            )
+        time.sleep(0.5)
+    progress.update(task, completed=rows)
+
+
+def _bronze_rows(connect: Any) -> int:
+    try:
+        return count(connect, "BRONZE.ORDERS_RAW") + count(connect, "BRONZE.CLICKS_RAW")
+    except Exception:  # the consumer creates the tables on start; until then nothing is loaded
+        return 0
+
+
+def _build(container: Any, days: list[date], progress: Progress) -> None:
+    context.use_container(container)
+    task = progress.add_task("build SILVER and GOLD (Spark)", total=TASKS_PER_DAY * len(days))
+
+    def finished(_task: DayTask, outcome: str) -> None:
+        progress.advance(task)
+
+    result = run_days(days, listener=finished)
+    if not result.succeeded:
+        raise RuntimeError(f"the pipeline failed: {result.failed_tasks}")
+    progress.update(task, completed=TASKS_PER_DAY * len(days))
+
+
+def _conclude(
+    container: Any, days: list[date], simulation: Simulation, facts: StoreFacts, *,
+    console: Console, report: Path, seconds: dict[str, float],
+) -> DemoResult:  # fmt: skip
+    connect = container.warehouse_connect()
+    gold = read_all_gold(connect)
+    published = sum(facts.published.values())
+    quality = quality_figures(simulation.outcome, published, connect, gold)
+    reconciliation = reconcile(facts, gold["daily_gmv_metrics"], days)
+    print_gold(console, gold)
+    print_quality(console, quality)
+    print_reconciliation(console, reconciliation)
+    timing = ", ".join(f"{step} {value:.0f}s" for step, value in seconds.items())
+    run_facts = {
+        "days": f"{days[0]} .. {days[-1]}",
+        "timings": timing,
+        "events published": str(published),
+    }
+    write_report(
+        ReportData("FlowGuard demo report", gold, quality, reconciliation, run_facts), report
+    )
+    return DemoResult(days, gold, reconciliation, report, seconds)
