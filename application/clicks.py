@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import RecordConflictError
 
 from application.commands import ClickEventInput, RecordClickEvents
-from application.orders import ATTEMPTS, Store
+from application.orders import ATTEMPTS, Store, backoff
 from application.ports import Catalog
 from application.results import ClickBatchResult, FailedEvent, Rejection
 from domain.click_session import ITEM_EVENT_TYPES, Click, ClickSession, click_session_id
@@ -23,11 +23,11 @@ def record_click_events(
     """Store the valid events, report the invalid ones by index (and return them as
     failed events for the caller to keep)."""
     checked = [_check(catalog, e, cmd.received_at) for e in cmd.events]
-    for _ in range(ATTEMPTS - 1):
+    for n in range(ATTEMPTS - 1):
         try:
             return _attempt(store, cmd, checked)
         except RecordConflictError:
-            continue  # another request wrote to one of these sessions: reload and redo
+            backoff(n)  # another request wrote to one of these sessions: reload and redo
     return _attempt(store, cmd, checked)
 
 

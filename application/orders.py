@@ -1,5 +1,7 @@
 """Order use cases: place an order and move it along its lifecycle, idempotently."""
 
+import random
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -21,7 +23,9 @@ from domain.order import Order
 
 # Fixed forever: an idempotency key maps to the same order (and event) id after any restart.
 ORDER_NAMESPACE = UUID("3f2a9c4e-1d7b-5e8a-9c0f-5b6d7e8f9a01")
-ATTEMPTS = 5
+# Conflicts only come from concurrent writers of one user's index or one order; each round
+# one of them wins, so this bounds how many may race before a 503 asks the client to retry.
+ATTEMPTS = 20
 T = TypeVar("T")
 
 
@@ -81,13 +85,19 @@ def change_order_status(store: Store, cmd: ChangeOrderStatus) -> OrderReceipt:
 
 
 def _retrying(attempt: Callable[[], T], on_conflict: Callable[[], T | None]) -> T:
-    for _ in range(ATTEMPTS - 1):
+    for n in range(ATTEMPTS - 1):
         try:
             return attempt()
         except RecordConflictError:
             if (result := on_conflict()) is not None:
                 return result
+            backoff(n)
     return attempt()
+
+
+def backoff(attempt: int) -> None:
+    # Jitter spreads the losers of a race so they do not collide again in the next round.
+    time.sleep(random.uniform(0, 0.001 * (attempt + 1)))
 
 
 def _replay_placed(store: Store, order_id: UUID, cmd: PlaceOrder) -> OrderReceipt | None:
