@@ -12,7 +12,8 @@ from entrypoints.api.metrics import ApiMetrics
 from entrypoints.api.middleware import RequestGuard, RequestMetrics
 from entrypoints.api.openapi import install_openapi
 from entrypoints.api.problems import install_problem_handlers
-from entrypoints.api.routers import API_PREFIX, catalog, clicks, health, orders
+from entrypoints.api.readiness import ReadinessProbe
+from entrypoints.api.routers import catalog, clicks, health, orders
 
 log = structlog.get_logger("flowguard.api")
 # Blocking routes wait in the threadpool for their group commit; more waiting threads mean
@@ -40,7 +41,7 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     app.state.gateway = gateway
     app.state.catalog = container.catalog()
     app.state.failed_events = container.failed_event_store()
-    app.state.check_store = gateway.check_ready
+    app.state.readiness = ReadinessProbe(gateway.check_ready)
     app.state.metrics = metrics
     app.state.api_keys = api_keys
     app.state.owns_application = owns_application
@@ -54,9 +55,9 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
 
 
 def _route(app: FastAPI) -> None:
-    for resource in (orders, clicks, catalog):
-        app.include_router(resource.router, prefix=API_PREFIX)
-    app.include_router(health.router)
+    # Each router carries its full prefix, so route templates (metric labels) are full paths.
+    for resource in (orders, clicks, catalog, health):
+        app.include_router(resource.router)
 
 
 @asynccontextmanager
@@ -67,5 +68,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     else:
         log.warning("api.auth", mode="open", detail="FLOWGUARD_API_KEYS is empty: writes are open")
     yield
+    app.state.readiness.close()
     if app.state.owns_application:
         app.state.gateway.close()

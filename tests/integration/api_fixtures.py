@@ -10,6 +10,7 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from dependency_injector import providers
 from fastapi import FastAPI
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -41,8 +42,14 @@ def postgres_settings(dsn: str, api_keys: list[str] | None = None) -> Settings:
     )
 
 
-def postgres_app(dsn: str, api_keys: list[str] | None = None) -> FastAPI:
+def postgres_app(
+    dsn: str, api_keys: list[str] | None = None, connect_timeout: int | None = None
+) -> FastAPI:
     container = create_container(postgres_settings(dsn, api_keys))
+    if connect_timeout is not None:
+        # eventsourcing retries a lost connection 10 times, each waiting this long for the pool.
+        env = container.event_store_env() | {"POSTGRES_CONNECT_TIMEOUT": str(connect_timeout)}
+        container.event_store_env.override(providers.Object(env))
     return create_app(container, owns_application=True)
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from application.errors import NotFound
 from entrypoints.api.deps import CatalogDep
 from entrypoints.api.openapi import problem_responses
+from entrypoints.api.routers import API_PREFIX
 from entrypoints.api.schemas.catalog import (
     FoodItemListOut,
     FoodItemOut,
@@ -14,7 +15,7 @@ from entrypoints.api.schemas.catalog import (
     RestaurantOut,
 )
 
-router = APIRouter(prefix="/catalog", tags=["catalog"])
+router = APIRouter(prefix=f"{API_PREFIX}/catalog", tags=["catalog"])
 Filter = Annotated[str | None, Query(min_length=1, max_length=64)]
 
 

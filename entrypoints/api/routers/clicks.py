@@ -24,6 +24,7 @@ from entrypoints.api.deps import (
 from entrypoints.api.metrics import ApiMetrics
 from entrypoints.api.openapi import WRITE, problem_responses
 from entrypoints.api.problems import ProblemError, field_problems, validation_problems
+from entrypoints.api.routers import API_PREFIX
 from entrypoints.api.schemas.clicks import (
     MAX_BATCH_EVENTS,
     ClickAcceptedOut,
@@ -38,7 +39,7 @@ from entrypoints.api.schemas.clicks import (
 from entrypoints.api.schemas.common import FieldProblem
 from entrypoints.api.security import WriteAccess
 
-router = APIRouter(tags=["clicks"])
+router = APIRouter(prefix=API_PREFIX, tags=["clicks"])
 # An Idempotency-Key on a single click becomes its event_id, so a retry is the session's no-op.
 _KNOWN_TYPES = frozenset(get_args(ClickType))
 _KEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://flowguard.dev/clicks/idempotency-key")

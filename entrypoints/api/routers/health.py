@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from entrypoints.api.metrics import CONTENT_TYPE
 from entrypoints.api.openapi import problem_responses
-from entrypoints.api.problems import STORE_DOWN, problem
+from entrypoints.api.problems import RETRY_AFTER_SECONDS, problem
 
 router = APIRouter(tags=["operations"])
 
@@ -17,14 +17,15 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses=problem_responses(503))
-def readyz(request: Request) -> Any:
-    """Ready when the event store answers; 503 (with Retry-After) when it does not."""
+@router.get("/readyz", response_model=dict[str, str], responses=problem_responses(503))
+async def readyz(request: Request) -> Any:
+    """Ready when the event store answers within 2 s; 503 (with Retry-After) otherwise."""
     try:
-        request.app.state.check_store()
-    except STORE_DOWN as error:
-        headers = {"Retry-After": "2"}
-        return problem(503, f"The event store does not answer: {error}", "/readyz", headers=headers)
+        await request.app.state.readiness()
+    # Any failure of the probe means "not ready": it answers 503, never 200.
+    except Exception as error:
+        detail = f"The event store does not answer: {error or type(error).__name__}"
+        return problem(503, detail, "/readyz", headers={"Retry-After": RETRY_AFTER_SECONDS})
     return {"status": "ready"}
 
 

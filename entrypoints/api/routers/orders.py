@@ -20,7 +20,7 @@ from entrypoints.api.schemas.orders import (
 )
 from entrypoints.api.security import WriteAccess
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = APIRouter(prefix=f"{API_PREFIX}/orders", tags=["orders"])
 
 
 @router.post(
@@ -45,7 +45,7 @@ def place_order(
     """Place an order; the server prices it from the catalog. 201 once it is durably stored."""
     receipt = gateway.place_order(body.to_command(received_at, idempotency_key))
     response.status_code = 200 if receipt.replayed else 201
-    response.headers["Location"] = f"{API_PREFIX}{router.prefix}/{receipt.order_id}"
+    response.headers["Location"] = f"{router.prefix}/{receipt.order_id}"
     return OrderReceiptOut.of(receipt)
 
 
