@@ -143,8 +143,8 @@ class Service(ABC):
         left = self._strays()
         if left:
             raise ServiceError(f"{self.name}: processes {left} are still running after stop")
+        # env.json stays: variables of ours still exported in a shell must not look external.
         self.pid_file.unlink(missing_ok=True)
-        self.env_file.unlink(missing_ok=True)
 
     def state_dirs(self) -> list[Path]:
         """Where this service's processes work: any process found there is ours."""
@@ -164,6 +164,18 @@ class Service(ABC):
         except Exception as error:  # a status report, not a failure
             return "unhealthy", f"{error} (log: {self.log})"
         return ("external" if external else "running"), " ".join(f"{k}={v}" for k, v in env.items())
+
+    def port(self, role: str) -> int:
+        """A free port for `role`, the same as last time when possible, so that a restarted
+        service keeps its address and variables exported earlier stay valid."""
+        ports_file = self.home / "ports.json"
+        try:
+            ports = dict(json.loads(ports_file.read_text()))
+        except (OSError, ValueError):
+            ports = {}
+        ports[role] = process.free_port(ports.get(role))
+        ports_file.write_text(json.dumps(ports))
+        return int(ports[role])
 
     # --- state files --------------------------------------------------------------------------
 

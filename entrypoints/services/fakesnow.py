@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import ClassVar
 
 from adapters.snowflake.connection import SnowflakeConfig
-from entrypoints.services import process
 from entrypoints.services.base import Service
 
 HOST = "127.0.0.1"
@@ -23,7 +22,7 @@ class FakesnowService(Service):
 
     def launch(self) -> tuple[list[str], dict[str, str]]:
         self.db_path.mkdir(parents=True, exist_ok=True)
-        port = process.free_port()
+        port = self.port("http")
         server = "entrypoints.services.fakesnow_server"
         command = [sys.executable, "-m", server, HOST, str(port), str(self.db_path)]
         # No FAKESNOW_DB_PATH for clients: sent at login, it would make the server open a second

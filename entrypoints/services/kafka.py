@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from entrypoints.services import process
 from entrypoints.services.base import INFRA_DIR, Service, ServiceError
 from entrypoints.settings import load_settings
 
@@ -38,7 +37,7 @@ class KafkaService(Service):
         self._ensure_jars()
         # A throwaway broker: fresh storage each start, since its ports change too.
         shutil.rmtree(self.home / "data", ignore_errors=True)
-        port, controller_port = process.free_port(), process.free_port()
+        port, controller_port = self.port("broker"), self.port("controller")
         script = INFRA_DIR / "kafka" / "start-kafka.sh"
         command = ["env", f"KAFKA_LIBS={self.libs}", "bash", str(script), str(self.home)]
         return [*command, str(port), str(controller_port)], {BOOTSTRAP_VAR: f"127.0.0.1:{port}"}

@@ -4,7 +4,6 @@ import sys
 from collections.abc import Mapping
 from typing import ClassVar
 
-from entrypoints.services import process
 from entrypoints.services.base import Service, ServiceError
 
 URL_VAR = "LUIGI_SCHEDULER_URL"
@@ -15,7 +14,7 @@ class LuigidService(Service):
     external_vars: ClassVar[tuple[str, ...]] = (URL_VAR,)
 
     def launch(self) -> tuple[list[str], dict[str, str]]:
-        port = process.free_port()
+        port = self.port("http")
         (self.home / "logs").mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable, "-c", "from luigi.cmdline import luigid; luigid()",

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
-from entrypoints.services import process
 from entrypoints.services.base import INFRA_DIR, Service
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ class PostgresService(Service):
     stop_signal = signal.SIGINT  # PostgreSQL's "fast" shutdown
 
     def launch(self) -> tuple[list[str], dict[str, str]]:
-        port = process.free_port()
+        port = self.port("sql")
         script = INFRA_DIR / "postgres" / "start-postgres.sh"
         command = ["bash", str(script), str(self.cluster_dir), str(port)]
         return command, {DSN_VAR: f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/{DATABASE}"}

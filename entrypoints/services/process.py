@@ -10,10 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now (the kernel picks it)."""
+def free_port(preferred: int | None = None) -> int:
+    """A TCP port nobody uses right now: `preferred` when it is free, else one the kernel picks."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+        # As the servers do: a port whose last connections linger in TIME_WAIT is free to listen on.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", preferred or 0))
+        except OSError:
+            sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 

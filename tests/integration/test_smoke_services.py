@@ -42,6 +42,18 @@ def test_up_is_idempotent_and_down_leaves_no_process(tmp_path: Path) -> None:
     assert "LUIGI_SCHEDULER_URL" not in manager.env_file.read_text()
 
 
+def test_restarted_service_keeps_its_address(tmp_path: Path) -> None:
+    service = LuigidService(tmp_path)
+    try:
+        before = service.up({})
+        service.down()
+        after = service.up({})
+    finally:
+        service.down()
+
+    assert after == before
+
+
 def test_failed_start_names_the_service_and_its_log(tmp_path: Path) -> None:
     service = CrashingLuigid(tmp_path)
 
