@@ -38,7 +38,9 @@ def new_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AppFacto
     def factory() -> FlowGuardApp:
         if request.param == "memory" and shared:
             return shared["app"]  # process memory does not survive a restart
-        app = FlowGuardApp(env, catalog=FakeCatalog(), failed_events=FakeFailedEventStore())
+        # The aggregate cache is on, as in production (entrypoints/bootstrap.py).
+        cached = {**env, "AGGREGATE_CACHE_MAXSIZE": "1000"}
+        app = FlowGuardApp(cached, catalog=FakeCatalog(), failed_events=FakeFailedEventStore())
         apps.append(app)
         shared["app"] = app
         return app
