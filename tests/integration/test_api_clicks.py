@@ -1,4 +1,4 @@
-"""Clickstream over HTTP against the real PostgreSQL store: single events, batches, failed events."""
+"""Clickstream over HTTP against real PostgreSQL: single events, batches, failed events."""
 
 import json
 from collections.abc import Iterator
