@@ -116,9 +116,13 @@ class OutboxRelay:
                 if not self.step():
                     stop.wait(self._settings.idle_wait)
             except PublishError as error:
-                log.warning("relay: delivery failed, resuming from %s: %s", self.position(), error)
-                self._rewind()
-                stop.wait(self._settings.retry_wait)
+                log.warning("relay: delivery failed, resuming from the position: %s", error)
+                self._recover(stop)
+            except Exception as error:  # the store may be down too: same remedy, later
+                log.warning(
+                    "relay: %s: %s; resuming from the position", type(error).__name__, error
+                )
+                self._recover(stop)
 
     def _read_section(self) -> Sequence[Notification]:
         return self._recorder.select_notifications(
@@ -146,7 +150,12 @@ class OutboxRelay:
         self._tracking.insert_tracking(Tracking(self.name, last_id))
         self.published += count
 
-    def _rewind(self) -> None:
+    def _recover(self, stop: threading.Event) -> None:
         # Everything unconfirmed is read and published again; the consumer dedups by event id.
         self._in_flight.clear()
-        self._read_position = self.position()
+        while not stop.wait(self._settings.retry_wait):
+            try:
+                self._read_position = self.position()
+                return
+            except Exception as error:  # store still unreachable: keep waiting
+                log.warning("relay: position unreadable: %s", type(error).__name__)

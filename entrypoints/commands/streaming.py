@@ -5,6 +5,7 @@ import threading
 from typing import Annotated
 
 import typer
+from dependency_injector import providers
 
 from application.bronze_loader import ConsumerSettings
 from entrypoints.bootstrap import create_container
@@ -18,6 +19,9 @@ BatchSize = Annotated[
 ]
 BatchWait = Annotated[
     float, typer.Option(envvar="FLOWGUARD_CONSUMER_BATCH_WAIT", help="Max seconds per batch.")
+]
+Group = Annotated[
+    str, typer.Option(envvar="FLOWGUARD_CONSUMER_GROUP", help="Kafka consumer group.")
 ]
 MetricsPort = Annotated[
     int, typer.Option(envvar="FLOWGUARD_CONSUMER_METRICS_PORT", help="Prometheus port; 0: off.")
@@ -40,18 +44,26 @@ def relay() -> None:
 
 
 def consume(
-    batch_size: BatchSize = 5000, batch_wait: BatchWait = 1.0, metrics_port: MetricsPort = 0
+    batch_size: BatchSize = 5000,
+    batch_wait: BatchWait = 1.0,
+    metrics_port: MetricsPort = 0,
+    group: Group = "flowguard-bronze",
 ) -> None:
     """Load the bus into BRONZE (commit after MERGE) until SIGTERM."""
     container, stop = _setup()
+    container.consumer_group.override(providers.Object(group))
     run_consumer(container, stop, ConsumerSettings(batch_size, batch_wait), metrics_port)
 
 
 def stream(
-    batch_size: BatchSize = 5000, batch_wait: BatchWait = 1.0, metrics_port: MetricsPort = 0
+    batch_size: BatchSize = 5000,
+    batch_wait: BatchWait = 1.0,
+    metrics_port: MetricsPort = 0,
+    group: Group = "flowguard-bronze",
 ) -> None:
     """Relay and consumer in one process (needed for the in-process bus)."""
     container, stop = _setup()
+    container.consumer_group.override(providers.Object(group))
     relay_thread = threading.Thread(target=run_relay, args=(container, stop), name="relay")
     relay_thread.start()
     try:
