@@ -1,8 +1,10 @@
 """Local services: start, stop and report several services, and publish their variables."""
 
+import fcntl
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -38,9 +40,9 @@ class ServiceManager:
         """Start (or reuse, or check the external replacement of) each service, all at once:
         Kafka's start-up dominates, the others fit inside it."""
         selected = self.select(names)
-        with ThreadPoolExecutor(max_workers=len(selected)) as pool:
-            futures = [pool.submit(service.up, self.environ) for service in selected]
-        errors = [str(f.exception()) for f in futures if f.exception() is not None]
+        with self._locked(), ThreadPoolExecutor(max_workers=len(selected)) as pool:
+            futures = {service.name: pool.submit(service.up, self.environ) for service in selected}
+        errors = [_described(name, f.exception()) for name, f in futures.items() if f.exception()]
         self.write_env_file()
         if errors:
             raise ServiceError("\n".join(errors))
@@ -48,11 +50,12 @@ class ServiceManager:
 
     def down(self, names: Iterable[str] = ()) -> None:
         errors = []
-        for service in reversed(self.select(names)):
-            try:
-                service.down()
-            except (ServiceError, RuntimeError) as error:  # stop the rest, then report
-                errors.append(str(error))
+        with self._locked():
+            for service in reversed(self.select(names)):
+                try:
+                    service.down()
+                except (ServiceError, OSError, RuntimeError) as error:  # stop the rest, then report
+                    errors.append(_described(service.name, error))
         self.write_env_file()
         if errors:
             raise ServiceError("\n".join(errors))
@@ -69,6 +72,14 @@ class ServiceManager:
             elif service.pid() is not None:
                 env.update(service.recorded_env())
         return env
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One `up` or `down` at a time per local directory: two would start two copies."""
+        self.local_dir.mkdir(parents=True, exist_ok=True)
+        with (self.local_dir / "services.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     @property
     def env_file(self) -> Path:
@@ -89,3 +100,9 @@ def configured_environ() -> dict[str, str]:
         if path.is_file():
             merged |= {k: v for k, v in dotenv_values(path).items() if v is not None}
     return merged | dict(os.environ)
+
+
+def _described(name: str, error: BaseException | None) -> str:
+    if isinstance(error, ServiceError):
+        return str(error)  # already names the service and its log
+    return f"{name}: {type(error).__name__}: {error}"
