@@ -47,7 +47,6 @@ def _snowflake_config(settings: Settings) -> SnowflakeConfig:
         host=settings.snowflake_host,
         port=settings.snowflake_port,
         protocol=settings.snowflake_protocol,
-        fakesnow_db_path=None if settings.snowflake_account else settings.fakesnow_db_path,
     )
 
 

@@ -12,7 +12,10 @@ import snowflake.connector
 
 @dataclass(frozen=True)
 class SnowflakeConfig:
-    """How to reach the warehouse. `host` set and `account` unset means a fakesnow server."""
+    """How to reach the warehouse. `host` set and `account` unset means a fakesnow server.
+
+    The server keeps one shared DuckDB instance; per-session FAKESNOW_DB_PATH would open a second
+    instance on the same files and fail with a file-handle conflict, so it is never sent."""
 
     database: str = "FLOWGUARD"
     account: str | None = None
@@ -23,7 +26,6 @@ class SnowflakeConfig:
     host: str | None = None
     port: int | None = None
     protocol: str = "https"
-    fakesnow_db_path: Path | None = None
 
     def connect_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
@@ -38,8 +40,6 @@ class SnowflakeConfig:
                 kwargs[key] = getattr(self, key)
         if self.host:
             kwargs["protocol"] = self.protocol
-        if self.fakesnow_db_path is not None:
-            kwargs["session_parameters"]["FAKESNOW_DB_PATH"] = str(self.fakesnow_db_path)
         return kwargs
 
 

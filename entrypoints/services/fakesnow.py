@@ -53,7 +53,6 @@ class FakesnowService(Service):
 def config_from_env(env: Mapping[str, str]) -> SnowflakeConfig:
     """The connection settings a client builds from these variables (as entrypoints/bootstrap)."""
     port = env.get("SNOWFLAKE_PORT")
-    db_path = env.get("FAKESNOW_DB_PATH")
     return SnowflakeConfig(
         database=env.get("SNOWFLAKE_DATABASE", "FLOWGUARD"),
         account=env.get("SNOWFLAKE_ACCOUNT"),
@@ -64,5 +63,4 @@ def config_from_env(env: Mapping[str, str]) -> SnowflakeConfig:
         host=env.get("SNOWFLAKE_HOST"),
         port=int(port) if port else None,
         protocol=env.get("SNOWFLAKE_PROTOCOL", "https"),
-        fakesnow_db_path=Path(db_path) if db_path and not env.get("SNOWFLAKE_ACCOUNT") else None,
     )
