@@ -1,0 +1,1 @@
+"""Reusable test support: data generators shared by tests, benchmarks and demos."""
