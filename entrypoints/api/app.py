@@ -14,6 +14,7 @@ from entrypoints.api.openapi import install_openapi
 from entrypoints.api.problems import install_problem_handlers
 from entrypoints.api.readiness import ReadinessProbe
 from entrypoints.api.routers import catalog, clicks, health, orders
+from entrypoints.web.router import install_web
 
 log = structlog.get_logger("flowguard.api")
 # Blocking routes wait in the threadpool for their group commit; more waiting threads mean
@@ -46,6 +47,7 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     app.state.api_keys = api_keys
     app.state.owns_application = owns_application
     _route(app)
+    install_web(app, container)  # storefront, dashboard and GOLD read endpoints
     install_problem_handlers(app)
     install_openapi(app)
     # Outermost first at request time: metrics see every answer, guards run before parsing.

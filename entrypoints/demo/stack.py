@@ -16,7 +16,6 @@ from application.bronze_loader import ConsumerSettings
 from entrypoints.api.app import create_app
 from entrypoints.consumer import run_consumer
 from entrypoints.relay import run_relay
-from entrypoints.web.router import install_web
 
 
 def free_port() -> int:
@@ -45,7 +44,6 @@ class Stack:
     def start(self, timeout: float = 60) -> "Stack":
         self.port = self.port or free_port()
         app = create_app(self.container, owns_application=False)
-        install_web(app, self.container)
         config = uvicorn.Config(app, host=self.host, port=self.port, log_level="warning")
         self._server = uvicorn.Server(config)
         # uvicorn installs signal handlers only in the main thread: Ctrl-C stays ours.

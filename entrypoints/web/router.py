@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from snowflake.connector.errors import ProgrammingError
 
+from entrypoints.api.openapi import problem_responses
 from entrypoints.web.gold import GOLD_TABLES, gold_days, read_gold
 
 STATIC = Path(__file__).parent / "static"
@@ -50,11 +51,11 @@ def web_asset(asset: str) -> FileResponse:
 
 @router.get("/api/v1/metrics/days")
 def metric_days(request: Request) -> dict[str, list[str]]:
-    """The days GOLD has been built for, oldest first."""
+    """The days GOLD has been built for, oldest first; none before the first pipeline run."""
     return {"days": _warehouse_read(request, gold_days)}
 
 
-@router.get("/api/v1/metrics/gold/{table}")
+@router.get("/api/v1/metrics/gold/{table}", responses=problem_responses(404))
 def gold_table(
     request: Request,
     table: str,
@@ -75,5 +76,7 @@ def _warehouse_read(request: Request, read: Any) -> Any:
     try:
         return read(connect)
     except ProgrammingError as error:
-        # A GOLD table that does not exist yet means the pipeline has not run: say so.
-        raise HTTPException(503, f"GOLD is not built yet: {error.msg}") from error
+        # GOLD tables appear with the first pipeline run; before it there is simply no data.
+        if "does not exist" in str(error.msg):
+            return []
+        raise
