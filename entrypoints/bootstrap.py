@@ -107,7 +107,9 @@ class Container(containers.DeclarativeContainer):
     # --- Warehouse (Snowflake / fakesnow) -------------------------------------------------
     snowflake_config = providers.Singleton(_snowflake_config, settings)
     embedded_fakesnow = providers.Singleton(
-        EmbeddedFakesnow, db_path=settings.provided.fakesnow_path, database=settings.provided.snowflake_database
+        EmbeddedFakesnow,
+        db_path=settings.provided.fakesnow_path,
+        database=settings.provided.snowflake_database,
     )
     # A zero-argument callable returning a new DB-API connection to the warehouse.
     warehouse_connect = providers.Selector(

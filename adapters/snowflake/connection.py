@@ -1,4 +1,4 @@
-"""Snowflake connections: real Snowflake, a fakesnow server over the wire, or fakesnow in-process."""
+"""Snowflake connections: real Snowflake, a fakesnow server, or fakesnow in-process."""
 
 from __future__ import annotations
 
