@@ -8,7 +8,7 @@ import typer
 from dependency_injector import providers
 
 from application.bronze_loader import ConsumerSettings
-from entrypoints.bootstrap import create_container
+from entrypoints.bootstrap import Container, create_container
 from entrypoints.consumer import install_redaction, run_consumer
 from entrypoints.relay import run_relay, stop_on_signals
 
@@ -28,7 +28,7 @@ MetricsPort = Annotated[
 ]
 
 
-def _setup() -> tuple[object, threading.Event]:
+def _setup() -> tuple[Container, threading.Event]:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     container = create_container()
     install_redaction(container.settings())

@@ -23,7 +23,8 @@ CLICKS_PER_SESSION = 5
 def pipeline(
     postgres_dsn: str, kafka_bootstrap: str, fakesnow_server: SnowflakeConfig, tmp_path: Path
 ) -> Iterator[Pipeline]:
-    assert fakesnow_server.host and fakesnow_server.port, "the fakesnow server is not configured"
+    assert fakesnow_server.host, "the fakesnow server is not configured"
+    assert fakesnow_server.port, "the fakesnow server is not configured"
     built = Pipeline(
         postgres_dsn, kafka_bootstrap, fakesnow_server.host, fakesnow_server.port, tmp_path
     )
