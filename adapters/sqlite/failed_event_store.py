@@ -2,9 +2,11 @@
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+from application.errors import StoreUnavailable
 from application.failed_event_codec import decode, encode
 from application.results import FailedEvent
 
@@ -34,7 +36,7 @@ class SqliteFailedEventStore:
 
     def add(self, events: Sequence[FailedEvent]) -> None:
         rows = [encode(e) for e in events]
-        with self._lock:
+        with self._lock, _unavailable_on_error():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany(
@@ -47,7 +49,7 @@ class SqliteFailedEventStore:
 
     def list(self, limit: int = 100, offset: int = 0) -> list[FailedEvent]:
         query = f"SELECT {COLUMNS} FROM failed_events ORDER BY seq DESC LIMIT ? OFFSET ?"
-        with self._lock:
+        with self._lock, _unavailable_on_error():
             return [decode(row) for row in self._db.execute(query, (limit, offset))]
 
     def count(self) -> int:
@@ -57,3 +59,11 @@ class SqliteFailedEventStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+@contextmanager
+def _unavailable_on_error() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as error:  # locked, disk full, file gone
+        raise StoreUnavailable(f"failed-events store: {error}") from error
