@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,7 +26,14 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://flowguard.dev/problems/"
 RETRY_AFTER_SECONDS = "2"
 # Persistence failures that mean "nothing was committed, try again later".
-STORE_DOWN = (StoreUnavailable, OperationalError, InterfaceError, PoolTimeout)
+STORE_DOWN = (
+    StoreUnavailable,
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    PoolTimeout,
+)
 
 
 class ProblemError(Exception):

@@ -14,13 +14,15 @@ from entrypoints.api.schemas.catalog import (
     RestaurantListOut,
     RestaurantOut,
 )
+from entrypoints.api.schemas.common import Id, Text
 
 router = APIRouter(prefix=f"{API_PREFIX}/catalog", tags=["catalog"])
-Filter = Annotated[str | None, Query(min_length=1, max_length=64)]
+Filter = Annotated[Id | None, Query()]
+Search = Annotated[Text | None, Query(min_length=1, max_length=64)]
 
 
 @router.get("/restaurants", responses=problem_responses(422))
-def list_restaurants(catalog: CatalogDep, city: Filter = None) -> RestaurantListOut:
+def list_restaurants(catalog: CatalogDep, city: Search = None) -> RestaurantListOut:
     restaurants = [RestaurantOut.model_validate(r) for r in catalog.restaurants(city)]
     return RestaurantListOut(restaurants=restaurants)
 
@@ -29,9 +31,9 @@ def list_restaurants(catalog: CatalogDep, city: Filter = None) -> RestaurantList
 def list_items(
     catalog: CatalogDep,
     restaurant_id: Filter = None,
-    category: Filter = None,
+    category: Search = None,
     veg: bool | None = None,
-    q: Annotated[str | None, Query(min_length=1, max_length=64, description="Text search.")] = None,
+    q: Search = None,
 ) -> FoodItemListOut:
     """Items matching every given filter; `q` searches name, category and cuisine."""
     items = catalog.items(restaurant_id=restaurant_id, category=category, veg=veg, query=q)

@@ -106,7 +106,7 @@ def record_click_batch(
 def list_failed_events(
     failed_events: FailedEventsDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> FailedEventListOut:
     """Rejected inputs, newest first."""
     items = [FailedEventOut.of(f) for f in failed_events.list(limit=limit, offset=offset)]

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from entrypoints.api.deps import GatewayDep, IdempotencyKey, ReceivedAt
 from entrypoints.api.openapi import WRITE, problem_responses
 from entrypoints.api.routers import API_PREFIX
+from entrypoints.api.schemas.common import Id
 from entrypoints.api.schemas.orders import (
     OrderListOut,
     OrderOut,
@@ -73,9 +74,7 @@ def get_order(order_id: UUID, gateway: GatewayDep) -> OrderOut:
 
 
 @router.get("", responses=problem_responses(422, 503))
-def list_orders(
-    user_id: Annotated[str, Query(min_length=1, max_length=64)], gateway: GatewayDep
-) -> OrderListOut:
+def list_orders(user_id: Annotated[Id, Query()], gateway: GatewayDep) -> OrderListOut:
     """A user's orders."""
     orders = [OrderOut.of(view) for view in gateway.list_orders(user_id)]
     return OrderListOut(user_id=user_id, orders=orders)

@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, Wit
 
 from application.commands import ClickEventInput
 from application.results import FailedEvent
-from entrypoints.api.schemas.common import FieldProblem
+from entrypoints.api.schemas.common import FieldProblem, Id
 
 MAX_BATCH_EVENTS = 500
 ClickType = Literal["impression", "click", "add_to_cart", "remove_from_cart", "checkout_started"]
@@ -35,17 +35,15 @@ BATCH_EXAMPLE: dict[str, JsonValue] = {
 class ClickEventIn(BaseModel):
     """One clickstream event. Send `event_id` so that a retry is a no-op."""
 
-    model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [CLICK_EXAMPLE]}
-    )
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CLICK_EXAMPLE]})
 
-    session_id: str = Field(min_length=1, max_length=64)
+    session_id: Id
     event_type: ClickType
-    restaurant_id: str = Field(min_length=1, max_length=64)
-    page: str = Field(min_length=1, max_length=64)
+    restaurant_id: Id
+    page: Id
     event_id: UUID | None = None
-    user_id: str | None = Field(None, min_length=1, max_length=64)
-    item_id: str | None = Field(None, min_length=1, max_length=64)
+    user_id: Id | None = None
+    item_id: Id | None = None
     position: int | None = Field(None, ge=0, le=10_000)
     quantity: int | None = Field(None, ge=1, le=50)
     occurred_at: AwareDatetime | None = None

@@ -1,6 +1,8 @@
 """Driving adapter, wire format shared by every resource: problem details and field errors."""
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
 
 
 class FieldProblem(BaseModel):
@@ -20,3 +22,11 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = Field(None, examples=["/api/v1/orders"])
     errors: list[FieldProblem] | None = None
+
+
+# Identifiers: no whitespace and no control characters (PostgreSQL text cannot even hold NUL).
+Id = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\s\x00-\x1f\x7f]+$")
+]
+# Free text: anything printable.
+Text = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]

@@ -9,19 +9,19 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
 
 from application.commands import ChangeOrderStatus, OrderLineRequest, PlaceOrder
 from application.results import OrderReceipt, OrderView
+from entrypoints.api.schemas.common import Id, Text
 
-Id = str  # catalog and user ids are opaque strings
 PaymentMethod = Literal["upi", "card", "cash", "wallet"]
 TargetStatus = Literal["confirmed", "out_for_delivery", "delivered", "cancelled"]
 OrderStatus = Literal["placed", "confirmed", "out_for_delivery", "delivered", "cancelled"]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class OrderLineIn(_In):
-    item_id: Id = Field(min_length=1, max_length=64)
+    item_id: Id
     quantity: int = Field(ge=1, le=50)
 
 
@@ -41,11 +41,11 @@ class PlaceOrderIn(_In):
 
     model_config = ConfigDict(json_schema_extra={"examples": [PLACE_ORDER_EXAMPLE]})
 
-    user_id: Id = Field(min_length=1, max_length=64)
-    restaurant_id: Id = Field(min_length=1, max_length=64)
+    user_id: Id
+    restaurant_id: Id
     lines: list[OrderLineIn] = Field(min_length=1, max_length=50)
     payment_method: PaymentMethod
-    session_id: Id | None = Field(None, min_length=1, max_length=64)
+    session_id: Id | None = None
     order_id: UUID | None = Field(None, description="Server-generated when absent.")
     event_id: UUID | None = Field(None, description="Makes a retry idempotent.")
     occurred_at: AwareDatetime | None = None
@@ -65,7 +65,7 @@ class StatusChangeIn(_In):
     )
 
     status: TargetStatus
-    reason: str | None = Field(None, max_length=500)
+    reason: Text | None = None
     event_id: UUID | None = Field(None, description="Makes a retry idempotent.")
     occurred_at: AwareDatetime | None = None
     sent_at: AwareDatetime | None = None
