@@ -35,12 +35,12 @@ class FlowGuardApp(Application[UUID]):
         catalog: Catalog,
         failed_events: FailedEventStore,
         group_commit: bool = True,
-        max_batch: int = 500,
+        max_batch_events: int = 5000,
     ) -> None:
         super().__init__(env)
         self.catalog = catalog
         self.failed_events = failed_events
-        self._committer = GroupCommitter(self._insert, max_batch) if group_commit else None
+        self._committer = GroupCommitter(self._insert, max_batch_events) if group_commit else None
 
     # --- commands ---------------------------------------------------------------------------
 

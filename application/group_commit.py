@@ -29,9 +29,10 @@ class _Unit:
 
 
 class GroupCommitter:
-    def __init__(self, save: SaveEvents, max_batch: int = 500) -> None:
+    def __init__(self, save: SaveEvents, max_events: int = 5000) -> None:
         self._save = save
-        self._max_batch = max_batch
+        # Bounds one transaction's size (a request's events are never split).
+        self._max_events = max_events
         self._queue: deque[_Unit] = deque()
         self._ready = threading.Condition()
         self._closed = False
@@ -96,9 +97,14 @@ class GroupCommitter:
         batch: list[_Unit] = []
         taken: set[UUID] = set()
         deferred: list[_Unit] = []
-        while self._queue and len(batch) < self._max_batch:
+        size = 0
+        while self._queue and (not batch or size + len(self._queue[0].events) <= self._max_events):
             unit = self._queue.popleft()
-            (deferred if unit.ids & taken else batch).append(unit)
+            if unit.ids & taken:
+                deferred.append(unit)
+            else:
+                batch.append(unit)
+                size += len(unit.events)
             taken |= unit.ids
         self._queue.extendleft(reversed(deferred))
         return batch

@@ -125,3 +125,24 @@ def test_a_closed_committer_refuses_work() -> None:
     committer.close()
     with pytest.raises(RuntimeError):
         committer.commit([FakeEvent(uuid4())])
+
+
+def test_a_transaction_holds_at_most_max_events_but_never_splits_a_request() -> None:
+    store = FakeStore()
+    committer = GroupCommitter(store.save, max_events=4)
+    store.gate.clear()
+    first = in_threads(lambda: committer.commit([FakeEvent(uuid4())]))
+    store.entered.wait()
+    big = [FakeEvent(uuid4()) for _ in range(6)]
+    rest = in_threads(
+        lambda: committer.commit([FakeEvent(uuid4()), FakeEvent(uuid4())]),
+        lambda: committer.commit([FakeEvent(uuid4()), FakeEvent(uuid4())]),
+    )
+    wait_until(lambda: committer.pending() == 2)
+    rest += in_threads(lambda: committer.commit(big))
+    wait_until(lambda: committer.pending() == 3)
+    store.gate.set()
+    for t in first + rest:
+        t.join()
+    assert [len(t) for t in store.transactions] == [1, 4, 6]
+    committer.close()
