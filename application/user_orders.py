@@ -9,6 +9,8 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CopiesContainers
+
 USER_ORDERS_NAMESPACE = UUID("0b6c2f0e-8a43-5d0e-b1f4-6a7d3e2c9f10")
 
 
@@ -16,7 +18,7 @@ def user_orders_id(user_id: str) -> UUID:
     return uuid5(USER_ORDERS_NAMESPACE, user_id)
 
 
-class UserOrders(Aggregate):
+class UserOrders(CopiesContainers, Aggregate):
     class Opened(Aggregate.Created):
         user_id: str
 

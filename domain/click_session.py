@@ -7,6 +7,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CopiesContainers
 from domain.errors import FieldError, Invalid
 
 # Fixed forever: session ids map to the same aggregate id in every process and store.
@@ -52,7 +53,7 @@ def shape_errors(click: Click) -> list[FieldError]:
     return errors
 
 
-class ClickSession(Aggregate):
+class ClickSession(CopiesContainers, Aggregate):
     class Opened(Aggregate.Created):
         """Internal bookkeeping: has no `event_type`, so the relay does not publish it."""
 

@@ -1,5 +1,7 @@
 """The ClickSession aggregate: duplicates are no-ops, the funnel stays coherent."""
 
+import copy
+
 import pytest
 
 from domain.click_session import ClickSession, click_session_id
@@ -77,3 +79,15 @@ def test_checkout_event_carries_no_item_or_position() -> None:
 def test_opened_event_is_internal() -> None:
     opened = ClickSession.open("ses_1").collect_events()[0]
     assert not hasattr(opened, "event_type")
+
+
+def test_a_deep_copy_is_independent_of_the_original() -> None:
+    # The aggregate cache relies on this: a failed command must not touch the cached session.
+    session = ClickSession.open("ses_1")
+    session.record(click("add_to_cart"))
+    session.collect_events()
+    copied = copy.deepcopy(session)
+    copied.record(click("add_to_cart"))
+    assert (session.cart, len(session.seen), session.version) == ({"itm_1": 1}, 1, 2)
+    assert (copied.cart, len(copied.seen), copied.version) == ({"itm_1": 2}, 2, 3)
+    assert session.pending_events == []
