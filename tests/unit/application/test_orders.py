@@ -7,11 +7,25 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import OperationalError
 
 from application.app import FlowGuardApp
 from application.commands import ChangeOrderStatus, OrderLineRequest
-from application.errors import IdempotencyConflict, IllegalTransition, Invalid, NotFound
-from tests.unit.application.fakes import NOW, make_app, place, stored_events
+from application.errors import (
+    IdempotencyConflict,
+    IllegalTransition,
+    Invalid,
+    NotFound,
+    StoreUnavailable,
+)
+from tests.unit.application.fakes import (
+    NOW,
+    FakeCatalog,
+    FakeFailedEventStore,
+    make_app,
+    place,
+    stored_events,
+)
 
 
 @pytest.fixture
@@ -145,3 +159,19 @@ def test_commands_work_without_group_commit() -> None:
     order_id = app.place_order(place(idempotency_key="k")).order_id
     assert app.place_order(place(idempotency_key="k")).replayed
     assert app.change_order_status(status(order_id, "confirmed")).status == "confirmed"
+
+
+def test_a_store_that_cannot_commit_is_unavailable_and_nothing_is_answered_as_stored() -> None:
+    class BrokenStoreApp(FlowGuardApp):
+        def _insert(self, *stored: object) -> None:
+            raise OperationalError("connection refused")
+
+    app = BrokenStoreApp(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        catalog=FakeCatalog(),
+        failed_events=FakeFailedEventStore(),
+    )
+    with pytest.raises(StoreUnavailable):
+        app.place_order(place(idempotency_key="k"))
+    assert stored_events(app) == 0
+    app.close()
