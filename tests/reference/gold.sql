@@ -1,0 +1,103 @@
+-- GOLD, written from docs/metrics.md for DuckDB over the SILVER temp tables of silver.sql.
+
+CREATE TEMP TABLE valid_orders AS SELECT * FROM orders_clean WHERE IS_VALID;
+CREATE TEMP TABLE valid_clicks AS SELECT * FROM clicks_clean WHERE INVALID_REASON IS NULL;
+
+CREATE TEMP TABLE daily_gmv_metrics AS
+SELECT d.METRIC_DATE,
+    count(o.ORDER_ID) AS TOTAL_ORDERS,
+    count(o.ORDER_ID) FILTER (WHERE o.FINAL_STATUS = 'delivered') AS DELIVERED_ORDERS,
+    count(o.ORDER_ID) FILTER (WHERE o.FINAL_STATUS = 'cancelled') AS CANCELLED_ORDERS,
+    CAST(coalesce(sum(o.TOTAL_AMOUNT), 0) AS DECIMAL(18, 2)) AS GMV,
+    CAST(coalesce(sum(o.TOTAL_AMOUNT) FILTER (WHERE o.FINAL_STATUS <> 'cancelled'), 0)
+         AS DECIMAL(18, 2)) AS NET_GMV,
+    CAST(sum(o.TOTAL_AMOUNT) / nullif(count(o.ORDER_ID), 0) AS DECIMAL(18, 2)) AS AVG_ORDER_VALUE,
+    count(DISTINCT o.USER_ID) AS UNIQUE_CUSTOMERS,
+    round(count(o.ORDER_ID) FILTER (WHERE o.FINAL_STATUS = 'cancelled')
+          / nullif(count(o.ORDER_ID), 0), 4) AS CANCELLATION_RATE,
+    (SELECT count(*) FROM orders_clean i WHERE NOT i.IS_VALID AND i.ORDER_DATE = d.METRIC_DATE)
+        AS INVALID_ORDERS
+FROM days d LEFT JOIN valid_orders o ON o.ORDER_DATE = d.METRIC_DATE
+GROUP BY d.METRIC_DATE;
+
+CREATE TEMP TABLE food_item_performance AS
+WITH engagement AS (
+    SELECT EVENT_DATE AS METRIC_DATE, ITEM_ID,
+        count(*) FILTER (WHERE CLICK_TYPE = 'impression') AS IMPRESSIONS,
+        count(*) FILTER (WHERE CLICK_TYPE = 'click') AS CLICKS,
+        count(*) FILTER (WHERE CLICK_TYPE = 'add_to_cart') AS ADD_TO_CARTS
+    FROM valid_clicks WHERE ITEM_ID IS NOT NULL GROUP BY ALL
+), sales AS (
+    SELECT l.ORDER_DATE AS METRIC_DATE, l.ITEM_ID, count(DISTINCT l.ORDER_ID) AS ORDERS,
+        sum(l.QUANTITY) AS QUANTITY, sum(l.LINE_TOTAL) AS REVENUE
+    FROM lines l JOIN valid_orders o ON o.ORDER_ID = l.ORDER_ID GROUP BY ALL
+), joined AS (
+    SELECT coalesce(e.METRIC_DATE, s.METRIC_DATE) AS METRIC_DATE,
+        coalesce(e.ITEM_ID, s.ITEM_ID) AS ITEM_ID,
+        coalesce(e.IMPRESSIONS, 0) AS IMPRESSIONS, coalesce(e.CLICKS, 0) AS CLICKS,
+        coalesce(e.ADD_TO_CARTS, 0) AS ADD_TO_CARTS, coalesce(s.ORDERS, 0) AS ORDERS,
+        coalesce(s.QUANTITY, 0) AS QUANTITY,
+        CAST(coalesce(s.REVENUE, 0) AS DECIMAL(18, 2)) AS REVENUE
+    FROM engagement e FULL OUTER JOIN sales s
+      ON s.METRIC_DATE = e.METRIC_DATE AND s.ITEM_ID = e.ITEM_ID
+)
+SELECT j.METRIC_DATE, j.ITEM_ID, i.ITEM_NAME, i.CATEGORY, i.RESTAURANT_ID,
+    j.IMPRESSIONS, j.CLICKS, j.ADD_TO_CARTS, j.ORDERS, j.QUANTITY, j.REVENUE,
+    round(j.CLICKS / nullif(j.IMPRESSIONS, 0), 4) AS CTR,
+    round(j.ORDERS / nullif(j.CLICKS, 0), 4) AS CONVERSION_RATE
+FROM joined j LEFT JOIN items i ON i.ITEM_ID = j.ITEM_ID;
+
+-- Funnel: a session reaches a stage when it shows that stage or a deeper one on the day.
+CREATE TEMP TABLE user_funnel_metrics AS
+WITH steps AS (
+    SELECT EVENT_DATE AS METRIC_DATE, SESSION_ID,
+        CASE CLICK_TYPE WHEN 'impression' THEN 1 WHEN 'click' THEN 2
+                        WHEN 'add_to_cart' THEN 3 WHEN 'checkout_started' THEN 4 END AS DEPTH
+    FROM valid_clicks
+    UNION ALL
+    SELECT ORDER_DATE, SESSION_ID, 5 FROM valid_orders WHERE SESSION_ID IS NOT NULL
+), sessions AS (
+    SELECT METRIC_DATE, SESSION_ID, max(DEPTH) AS DEPTH
+    FROM steps WHERE DEPTH IS NOT NULL GROUP BY ALL
+), reached AS (
+    SELECT d.METRIC_DATE,
+        count(s.SESSION_ID) FILTER (WHERE s.DEPTH >= 1) AS IMPRESSION_SESSIONS,
+        count(s.SESSION_ID) FILTER (WHERE s.DEPTH >= 2) AS CLICK_SESSIONS,
+        count(s.SESSION_ID) FILTER (WHERE s.DEPTH >= 3) AS CART_SESSIONS,
+        count(s.SESSION_ID) FILTER (WHERE s.DEPTH >= 4) AS CHECKOUT_SESSIONS,
+        count(s.SESSION_ID) FILTER (WHERE s.DEPTH >= 5) AS ORDER_SESSIONS
+    FROM days d LEFT JOIN sessions s ON s.METRIC_DATE = d.METRIC_DATE
+    GROUP BY d.METRIC_DATE
+)
+SELECT *,
+    round(CLICK_SESSIONS / nullif(IMPRESSION_SESSIONS, 0), 4) AS CLICK_RATE,
+    round(CART_SESSIONS / nullif(CLICK_SESSIONS, 0), 4) AS CART_RATE,
+    round(CHECKOUT_SESSIONS / nullif(CART_SESSIONS, 0), 4) AS CHECKOUT_RATE,
+    round(ORDER_SESSIONS / nullif(CHECKOUT_SESSIONS, 0), 4) AS ORDER_RATE,
+    round(ORDER_SESSIONS / nullif(IMPRESSION_SESSIONS, 0), 4) AS OVERALL_CONVERSION,
+    (SELECT count(*) FROM clicks_clean c
+      WHERE c.INVALID_REASON IS NOT NULL AND c.EVENT_DATE = reached.METRIC_DATE) AS INVALID_CLICKS
+FROM reached;
+
+CREATE TEMP TABLE hourly_order_patterns AS
+SELECT ORDER_DATE AS METRIC_DATE, ORDER_HOUR, count(*) AS TOTAL_ORDERS,
+    CAST(sum(TOTAL_AMOUNT) AS DECIMAL(18, 2)) AS GMV,
+    CAST(sum(TOTAL_AMOUNT) / count(*) AS DECIMAL(18, 2)) AS AVG_ORDER_VALUE,
+    count(DISTINCT USER_ID) AS UNIQUE_CUSTOMERS
+FROM valid_orders GROUP BY ALL;
+
+CREATE TEMP TABLE user_cohort_metrics AS
+WITH sizes AS (
+    SELECT COHORT_DATE, count(*) AS COHORT_SIZE FROM first_orders GROUP BY ALL
+), activity AS (
+    SELECT o.ORDER_DATE AS METRIC_DATE, f.COHORT_DATE, count(DISTINCT o.USER_ID) AS ACTIVE_USERS,
+        count(*) AS TOTAL_ORDERS, CAST(sum(o.TOTAL_AMOUNT) AS DECIMAL(18, 2)) AS GMV
+    FROM valid_orders o JOIN first_orders f ON f.USER_ID = o.USER_ID GROUP BY ALL
+)
+SELECT a.METRIC_DATE, a.COHORT_DATE,
+    CAST(a.METRIC_DATE - a.COHORT_DATE AS INTEGER) AS DAYS_SINCE_FIRST_ORDER,
+    CASE WHEN a.METRIC_DATE - a.COHORT_DATE = 0 THEN 'new'
+         WHEN a.METRIC_DATE - a.COHORT_DATE < 30 THEN 'returning' ELSE 'loyal' END AS SEGMENT,
+    s.COHORT_SIZE, a.ACTIVE_USERS, a.TOTAL_ORDERS, a.GMV,
+    round(a.ACTIVE_USERS / s.COHORT_SIZE, 4) AS RETENTION_RATE
+FROM activity a JOIN sizes s ON s.COHORT_DATE = a.COHORT_DATE;

@@ -1,0 +1,19 @@
+"""The one small local Spark session the test suite shares (getOrCreate: every caller gets it)."""
+
+from pyspark.sql import SparkSession
+
+
+def local_spark() -> SparkSession:
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("flowguard-tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
