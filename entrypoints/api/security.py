@@ -16,7 +16,7 @@ _api_key_header = APIKeyHeader(
 )
 
 
-def require_api_key(
+async def require_api_key(
     request: Request, api_key: Annotated[str | None, Depends(_api_key_header)]
 ) -> None:
     keys: tuple[str, ...] = request.app.state.api_keys

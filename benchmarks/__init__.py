@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): each public module has a `main()`; `python -m benchmarks` runs all."""
