@@ -55,9 +55,10 @@
   });
 
   guard("chart-top-items", gold.food_item_performance, (rows) => {
-    const names = new Map(rows.map((r) => [r.ITEM_ID, r.ITEM_NAME || r.ITEM_ID]));
+    const items = new Map(rows.map((r) => [r.ITEM_ID, r]));
     const top = [...sumBy(rows, "ITEM_ID", "REVENUE")].sort((a, b) => b[1] - a[1]).slice(0, 10);
-    C.hbars($("chart-top-items"), "top-items", { labels: top.map(([id]) => names.get(id).slice(0, 24)), values: top.map(([, v]) => v), color: C.PALETTE[2], format: inr });
+    const labels = C.distinctLabels(top.map(([id]) => items.get(id).ITEM_NAME || id), top.map(([id]) => items.get(id).RESTAURANT_ID));
+    C.hbars($("chart-top-items"), "top-items", { labels: labels, values: top.map(([, v]) => v), color: C.PALETTE[2], format: inr });
   });
 
   guard("chart-cohorts", gold.user_cohort_metrics, (rows) => {

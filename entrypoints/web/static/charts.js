@@ -73,7 +73,7 @@
 
   // Horizontal bars with labels and values: {labels, values, color, format}.
   function hbars(container, name, spec) {
-    const row = 26, L = 170, R = 90, W = 640;
+    const row = 26, L = 200, R = 90, W = 640;
     const H = row * spec.values.length + 12;
     const root = svg(container, name, W, H);
     const max = niceMax(spec.values);
@@ -116,6 +116,11 @@
     return root;
   }
 
+  // Item names repeat across restaurants: say which restaurant when a name appears twice.
+  function distinctLabels(names, owners) {
+    return names.map((name, i) => (names.indexOf(name) !== names.lastIndexOf(name) ? `${name} · ${owners[i]}` : name));
+  }
+
   function empty(container, message) {
     container.innerHTML = "";
     const note = document.createElement("p");
@@ -124,5 +129,5 @@
     container.appendChild(note);
   }
 
-  global.FlowGuardCharts = { bars, hbars, lines, empty, compact, PALETTE };
+  global.FlowGuardCharts = { bars, hbars, lines, empty, compact, distinctLabels, PALETTE };
 })(window);

@@ -49,7 +49,8 @@
   function topItems(rows) {
     const top = rows.slice().sort((a, b) => b.REVENUE - a.REVENUE).slice(0, 10);
     C.hbars($("chart-top-items"), "top-items", {
-      labels: top.map((r) => (r.ITEM_NAME || r.ITEM_ID).slice(0, 24)), values: top.map((r) => r.REVENUE),
+      labels: C.distinctLabels(top.map((r) => r.ITEM_NAME || r.ITEM_ID), top.map((r) => r.RESTAURANT_ID)),
+      values: top.map((r) => r.REVENUE),
       color: C.PALETTE[2], format: inr,
     });
   }
