@@ -7,6 +7,7 @@ No dependency-injector wiring here: the factory resolves the container once and 
 plain attributes, which keeps the wiring trap (STYLE.md) out of reach.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Protocol
 from uuid import UUID
@@ -54,11 +55,27 @@ async def received_at(request: Request) -> datetime:
     return stamped
 
 
+@dataclass(frozen=True)
+class Ingest:
+    """Everything a write route needs, resolved as one dependency (each one costs CPU)."""
+
+    gateway: Gateway
+    metrics: ApiMetrics
+    failed_events: FailedEventStore
+    received_at: datetime
+
+
+async def _ingest(request: Request) -> Ingest:
+    state = request.app.state
+    return Ingest(state.gateway, state.metrics, state.failed_events, request.state.received_at)
+
+
 GatewayDep = Annotated[Gateway, Depends(_gateway)]
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
 FailedEventsDep = Annotated[FailedEventStore, Depends(_failed_events)]
 MetricsDep = Annotated[ApiMetrics, Depends(_metrics)]
 ReceivedAt = Annotated[datetime, Depends(received_at)]
+IngestDep = Annotated[Ingest, Depends(_ingest)]
 IdempotencyKey = Annotated[
     str | None,
     Header(

@@ -14,13 +14,7 @@ from application.commands import ClickEventInput, RecordClickEvents
 from application.errors import Invalid
 from application.results import ClickBatchResult, FailedEvent
 from domain.errors import FieldError
-from entrypoints.api.deps import (
-    FailedEventsDep,
-    GatewayDep,
-    IdempotencyKey,
-    MetricsDep,
-    ReceivedAt,
-)
+from entrypoints.api.deps import FailedEventsDep, IdempotencyKey, IngestDep
 from entrypoints.api.metrics import ApiMetrics
 from entrypoints.api.openapi import WRITE, problem_responses
 from entrypoints.api.problems import ProblemError, field_problems, validation_problems
@@ -49,11 +43,7 @@ _KEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://flowguard.dev/clicks/idempotency-
     "/clicks", status_code=202, dependencies=[WriteAccess], responses=problem_responses(*WRITE)
 )
 def record_click(
-    body: ClickEventIn,
-    gateway: GatewayDep,
-    metrics: MetricsDep,
-    received_at: ReceivedAt,
-    idempotency_key: IdempotencyKey = None,
+    body: ClickEventIn, ingest: IngestDep, idempotency_key: IdempotencyKey = None
 ) -> ClickAcceptedOut:
     """Record one click event; 202 once it is durably stored (or was already)."""
     event = body.to_input()
@@ -61,8 +51,8 @@ def record_click(
         # Generated here rather than in the use case so the answer can name it.
         key_id = uuid5(_KEY_NAMESPACE, idempotency_key) if idempotency_key else uuid4()
         event = ClickEventInput(**{**body.model_dump(), "event_id": key_id})
-    result = gateway.record_click_events(RecordClickEvents((event,), received_at))
-    _count(metrics, [event], result)
+    result = ingest.gateway.record_click_events(RecordClickEvents((event,), ingest.received_at))
+    _count(ingest.metrics, [event], result)
     if result.rejected:
         raise Invalid(result.rejected[0].errors)
     return ClickAcceptedOut(event_id=event.event_id, duplicate=result.duplicates > 0)
@@ -74,13 +64,7 @@ def record_click(
     dependencies=[WriteAccess],
     responses=problem_responses(*WRITE),
 )
-def record_click_batch(
-    body: ClickBatchIn,
-    gateway: GatewayDep,
-    failed_events: FailedEventsDep,
-    metrics: MetricsDep,
-    received_at: ReceivedAt,
-) -> ClickBatchOut:
+def record_click_batch(body: ClickBatchIn, ingest: IngestDep) -> ClickBatchOut:
     """Record up to 500 events. Valid ones are stored; invalid ones are reported by index and
     kept in the failed-events store (GET /failed-events): nothing is silently dropped."""
     if len(body.events) > MAX_BATCH_EVENTS:
@@ -88,12 +72,13 @@ def record_click_batch(
     parsed, invalid = _parse(body.events)
     valid_indices = list(parsed)
     events = tuple(parsed.values())
-    result = gateway.record_click_events(RecordClickEvents(events, received_at))
-    _count(metrics, list(events), result)
+    result = ingest.gateway.record_click_events(RecordClickEvents(events, ingest.received_at))
+    _count(ingest.metrics, list(events), result)
+    received_at = ingest.received_at
     failed = [_failed(body.events[index], problems, received_at) for index, problems in invalid]
     if failed:
-        failed_events.add(failed)
-        metrics.count_events((_type_of(body.events[i]) for i, _ in invalid), "rejected")
+        ingest.failed_events.add(failed)
+        ingest.metrics.count_events((_type_of(body.events[i]) for i, _ in invalid), "rejected")
     rejected = [(valid_indices[r.index], field_problems(r.errors)) for r in result.rejected]
     return ClickBatchOut(
         accepted=result.accepted,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from entrypoints.api.deps import GatewayDep, IdempotencyKey, ReceivedAt
+from entrypoints.api.deps import GatewayDep, IdempotencyKey, IngestDep
 from entrypoints.api.openapi import WRITE, problem_responses
 from entrypoints.api.routers import API_PREFIX
 from entrypoints.api.schemas.common import Id
@@ -39,12 +39,11 @@ router = APIRouter(prefix=f"{API_PREFIX}/orders", tags=["orders"])
 def place_order(
     body: PlaceOrderIn,
     response: Response,
-    gateway: GatewayDep,
-    received_at: ReceivedAt,
+    ingest: IngestDep,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderReceiptOut:
     """Place an order; the server prices it from the catalog. 201 once it is durably stored."""
-    receipt = gateway.place_order(body.to_command(received_at, idempotency_key))
+    receipt = ingest.gateway.place_order(body.to_command(ingest.received_at, idempotency_key))
     response.status_code = 200 if receipt.replayed else 201
     response.headers["Location"] = f"{router.prefix}/{receipt.order_id}"
     return OrderReceiptOut.of(receipt)
@@ -58,13 +57,12 @@ def place_order(
 def change_order_status(
     order_id: UUID,
     body: StatusChangeIn,
-    gateway: GatewayDep,
-    received_at: ReceivedAt,
+    ingest: IngestDep,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderReceiptOut:
     """Move the order to `status`; 409 when its lifecycle does not allow it."""
-    command = body.to_command(order_id, received_at, idempotency_key)
-    return OrderReceiptOut.of(gateway.change_order_status(command))
+    command = body.to_command(order_id, ingest.received_at, idempotency_key)
+    return OrderReceiptOut.of(ingest.gateway.change_order_status(command))
 
 
 @router.get("/{order_id}", responses=problem_responses(404, 422, 503))
