@@ -7,10 +7,11 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import PersistenceError, StoredEvent
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.utils import EnvType
 
 from application import clicks, orders
+from application.breaker import StoreBreaker
 from application.commands import ChangeOrderStatus, PlaceOrder, RecordClickEvents
 from application.errors import NotFound, StoreUnavailable
 from application.group_commit import BatchObserver, GroupCommitter
@@ -41,19 +42,20 @@ class FlowGuardApp(Application[UUID]):
         self.catalog = catalog
         self.failed_events = failed_events
         self._committer = GroupCommitter(self._insert, max_batch_events) if group_commit else None
+        self._breaker = StoreBreaker()
 
     # --- commands ---------------------------------------------------------------------------
 
     def place_order(self, cmd: PlaceOrder) -> OrderReceipt:
-        with _store_errors():
+        with self._guarded():
             return orders.place_order(self, self.catalog, cmd)
 
     def change_order_status(self, cmd: ChangeOrderStatus) -> OrderReceipt:
-        with _store_errors():
+        with self._guarded():
             return orders.change_order_status(self, cmd)
 
     def record_click_events(self, cmd: RecordClickEvents) -> ClickBatchResult:
-        with _store_errors():
+        with self._guarded():
             result, failed = clicks.record_click_events(self, self.catalog, cmd)
             if failed:
                 self.failed_events.add(failed)
@@ -62,26 +64,29 @@ class FlowGuardApp(Application[UUID]):
     # --- queries ----------------------------------------------------------------------------
 
     def get_order(self, order_id: UUID) -> OrderView:
-        order = self.load(order_id)
+        with self._guarded():
+            order = self.load(order_id)
         if not isinstance(order, Order):
             raise NotFound(f"order {order_id} not found")
         return order_view(order)
 
     def list_orders(self, user_id: str, limit: int = 50, offset: int = 0) -> list[OrderView]:
         """The user's orders, newest first."""
-        index = self.load(user_orders_id(user_id))
+        with self._guarded():
+            index = self.load(user_orders_id(user_id))
         if not isinstance(index, UserOrders):
             return []
         newest_first = index.order_ids[::-1][offset : offset + limit]
         return [self.get_order(order_id) for order_id in newest_first]
 
     def list_failed_events(self, limit: int = 100, offset: int = 0) -> list[FailedEvent]:
-        with _store_errors():
+        with self._guarded():
             return self.failed_events.list(limit, offset)
 
     def check_ready(self) -> None:
-        """Raise StoreUnavailable unless the event store answers."""
-        with _store_errors():
+        """Raise StoreUnavailable unless the event store answers (at once while the store is
+        known to be down; see application/breaker.py)."""
+        with self._guarded():
             self.recorder.max_notification_id()
 
     def add_batch_observer(self, observe: BatchObserver) -> None:
@@ -95,6 +100,11 @@ class FlowGuardApp(Application[UUID]):
         super().close()
 
     # --- the Store the use cases write through ----------------------------------------------
+
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        with self._breaker.guard(), _store_errors():
+            yield
 
     def load(self, aggregate_id: UUID) -> Any | None:
         with _store_errors():
@@ -131,5 +141,7 @@ def _project(aggregate: Any, events: Iterable[Any]) -> Any:
 def _store_errors() -> Iterator[None]:
     try:
         yield
+    except IntegrityError as error:  # conflicts outlasted the use case's retries
+        raise StoreUnavailable(f"too many concurrent writers: {error}", store_down=False) from error
     except PersistenceError as error:
         raise StoreUnavailable(str(error)) from error

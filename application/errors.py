@@ -26,4 +26,11 @@ class IdempotencyConflict(Exception):  # noqa: N818 - names fixed by the API con
 
 
 class StoreUnavailable(Exception):  # noqa: N818 - names fixed by the API contract
-    """The event store could not commit or answer; nothing was stored (HTTP 503)."""
+    """The event store could not commit or answer; nothing was stored (HTTP 503).
+
+    `store_down` is False when the store answered but too many writers raced for one
+    aggregate: worth a retry, but no reason to treat the store as down."""
+
+    def __init__(self, message: str, *, store_down: bool = True) -> None:
+        super().__init__(message)
+        self.store_down = store_down
