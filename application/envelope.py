@@ -4,7 +4,7 @@
 consumer's validator and raises `InvalidEnvelopeError` with a reason a human can act on.
 """
 
-import uuid
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,6 +36,7 @@ ENVELOPE_FIELDS = (
     "payload",
 )
 _JSON_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class InvalidEnvelopeError(ValueError):
@@ -61,8 +62,9 @@ class Envelope:
 def format_timestamp(value: datetime) -> str:
     """ISO-8601, UTC, microseconds, `Z` suffix; a naive value is taken to be UTC already."""
     if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    # isoformat is several times faster than strftime, which dominated the relay's profile.
+    return value.isoformat(timespec="microseconds") + "Z"
 
 
 def _json_default(value: object) -> object:
@@ -154,11 +156,11 @@ def _string(document: dict[str, Any], name: str, max_length: int) -> str:
 
 
 def _uuid(document: dict[str, Any], name: str) -> str:
-    value = _string(document, name, 36)
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise InvalidEnvelopeError(f"{name} is not a UUID") from None
+    # A regex instead of uuid.UUID(): this runs twice per message on the consumer's hot path.
+    value = document[name]
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
+        raise InvalidEnvelopeError(f"{name} is not a UUID")
+    return value.lower()
 
 
 def _timestamp(document: dict[str, Any], name: str) -> datetime:
