@@ -19,9 +19,10 @@ class OrderLineRequest:
 class PlaceOrder:
     """Place an order. Prices come from the catalog, never from the client.
 
-    Idempotency: `idempotency_key` (the Idempotency-Key header) or, failing that, `event_id`
-    (body) or `order_id` (body) identify the request; a retry returns the original receipt with
-    `replayed=True`, and the same key with a different body raises IdempotencyConflict.
+    Idempotency: a client `order_id` identifies the request; without one, `idempotency_key`
+    (the Idempotency-Key header) or, failing that, `event_id` does. A retry returns the original
+    receipt with `replayed=True`; the same identity with a different body raises
+    IdempotencyConflict. See docs/domain.md.
     """
 
     user_id: str
