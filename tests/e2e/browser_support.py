@@ -28,7 +28,7 @@ def embedded_container(data_dir: Path) -> Any:
     settings = Settings(
         FLOWGUARD_EVENT_STORE="sqlite", FLOWGUARD_BUS="inprocess", FLOWGUARD_WAREHOUSE="fakesnow",
         FLOWGUARD_DATA_DIR=str(data_dir), FAKESNOW_DB_PATH=None, FLOWGUARD_API_KEYS=[],
-        SPARK_MASTER="local[2]",
+        SPARK_MASTER="local[2]", SPARK_SHUFFLE_PARTITIONS=1,
     )  # type: ignore[call-arg]  # fmt: skip
     return create_container(settings)
 
