@@ -126,7 +126,7 @@ def _conclude(
     connect = container.warehouse_connect()
     gold = read_all_gold(connect)
     published = sum(facts.published.values())
-    quality = quality_figures(simulation.outcome, published, connect, gold)
+    quality = quality_figures(simulation.outcome, published, connect, gold, days)
     reconciliation = reconcile(facts, gold["daily_gmv_metrics"], days)
     print_gold(console, gold)
     print_quality(console, quality)
