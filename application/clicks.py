@@ -35,7 +35,7 @@ def _attempt(
     store: Store, cmd: RecordClickEvents, checked: list[Click | list[FieldError]]
 ) -> tuple[ClickBatchResult, list[FailedEvent]]:
     sessions: dict[str, ClickSession] = {}
-    accepted, duplicates, rejected = 0, 0, []
+    accepted, duplicates, rejected = 0, [], []
     for index, (raw, click) in enumerate(zip(cmd.events, checked, strict=True)):
         try:
             if isinstance(click, list):
@@ -44,13 +44,13 @@ def _attempt(
             if session.record(click):
                 accepted += 1
             else:
-                duplicates += 1
+                duplicates.append(index)
         except Invalid as invalid:
             rejected.append(Rejection(index, invalid.errors))
     if accepted:
         store.commit(*sessions.values())
     failed = [_failed(cmd.events[r.index], r.errors, cmd.received_at) for r in rejected]
-    return ClickBatchResult(accepted, duplicates, rejected), failed
+    return ClickBatchResult(accepted, len(duplicates), rejected, duplicates), failed
 
 
 def _session(store: Store, sessions: dict[str, ClickSession], session_id: str) -> ClickSession:

@@ -16,10 +16,21 @@ def encode(event: FailedEvent) -> Row:
     return (
         str(event.failed_id),
         event.kind,
-        json.dumps(event.payload, default=str),
-        json.dumps(errors),
+        json.dumps(_text_safe(event.payload), default=str),
+        json.dumps(_text_safe(errors)),
         event.received_at.isoformat(),
     )
+
+
+def _text_safe(value: Any) -> Any:
+    """PostgreSQL text and jsonb cannot hold NUL: keep the event, mark the character replaced."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_text_safe(k): _text_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_text_safe(v) for v in value]
+    return value
 
 
 def decode(row: tuple[Any, ...]) -> FailedEvent:

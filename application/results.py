@@ -34,6 +34,7 @@ class ClickBatchResult:
     accepted: int
     duplicates: int
     rejected: list[Rejection] = field(default_factory=list)
+    duplicate_indices: list[int] = field(default_factory=list)  # positions, for per-type counts
 
 
 @dataclass(frozen=True)

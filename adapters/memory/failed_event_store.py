@@ -3,6 +3,7 @@
 import threading
 from collections.abc import Sequence
 
+from application.failed_event_codec import decode, encode
 from application.results import FailedEvent
 
 
@@ -17,7 +18,8 @@ class MemoryFailedEventStore:
             for event in events:
                 if event.failed_id not in self._ids:
                     self._ids.add(event.failed_id)
-                    self._events.append(event)
+                    # Round-trip through the SQL stores' codec so every adapter keeps the same text.
+                    self._events.append(decode(encode(event)))
 
     def list(self, limit: int = 100, offset: int = 0) -> list[FailedEvent]:
         with self._lock:

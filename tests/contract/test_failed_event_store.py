@@ -65,3 +65,17 @@ def test_adding_the_same_event_twice_keeps_one(store: FailedEventStore) -> None:
 
 def test_an_empty_store_lists_nothing(store: FailedEventStore) -> None:
     assert (store.list(), store.count()) == ([], 0)
+
+
+def test_an_event_with_nul_characters_is_kept_with_them_replaced(store: FailedEventStore) -> None:
+    event = FailedEvent(
+        failed_id=uuid4(),
+        kind="click",
+        payload={"session_id": "ses\x00evil", "k\x00": ["\x00"]},
+        errors=[FieldError("session_id", "bad\x00char")],
+        received_at=T0,
+    )
+    store.add([event])
+    [kept] = store.list()
+    assert kept.payload == {"session_id": "ses\ufffdevil", "k\ufffd": ["\ufffd"]}
+    assert kept.errors == [FieldError("session_id", "bad\ufffdchar")]

@@ -126,11 +126,9 @@ def _type_of(raw: Any) -> str:
 
 def _count(metrics: ApiMetrics, events: list[ClickEventInput], result: ClickBatchResult) -> None:
     rejected = {r.index for r in result.rejected}
+    duplicates = set(result.duplicate_indices)
     metrics.count_events((events[i].event_type for i in sorted(rejected)), "rejected")
-    kept = [e.event_type for i, e in enumerate(events) if i not in rejected]
-    if result.duplicates == 0:
-        metrics.count_events(kept, "accepted")
-        return
-    # Which of them were duplicates is not reported per index (see the report).
-    metrics.events.labels("unattributed", "accepted").inc(result.accepted)
-    metrics.events.labels("unattributed", "duplicate").inc(result.duplicates)
+    metrics.count_events((events[i].event_type for i in sorted(duplicates)), "duplicate")
+    skipped = rejected | duplicates
+    accepted = (e.event_type for i, e in enumerate(events) if i not in skipped)
+    metrics.count_events(accepted, "accepted")
