@@ -4,7 +4,9 @@ import typer
 
 from entrypoints.commands import api, batch, demo, services, streaming
 
-app = typer.Typer(help="FlowGuard: event pipeline for food-delivery analytics.", no_args_is_help=True)
+app = typer.Typer(
+    help="FlowGuard: event pipeline for food-delivery analytics.", no_args_is_help=True
+)
 
 for module in (services, api, streaming, batch, demo):
     module.register(app)

@@ -22,7 +22,7 @@ def _imported_modules(package: str) -> dict[str, set[str]]:
 
 
 def _allowed_in_domain(module: str) -> bool:
-    top = module.split(".")[0]
+    top = module.split(".", maxsplit=1)[0]
     return top in STDLIB or top == "domain" or module == "eventsourcing.domain"
 
 
