@@ -1,7 +1,7 @@
 """SparkSession resource: one local (or cluster) session per process, configured from settings."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from pyspark.sql import SparkSession
 
@@ -12,6 +12,9 @@ class SparkConfig:
     # Small by default: the default of 200 partitions makes a small day crawl on 2 cores.
     shuffle_partitions: int = 4
     app_name: str = "flowguard-batch"
+    # Extra Spark options, e.g. tests turn whole-stage codegen off: tiny days pay mostly for
+    # compiling generated code in a cold JVM.
+    options: Mapping[str, str] = field(default_factory=dict)
 
 
 def build_session(config: SparkConfig) -> SparkSession:
@@ -28,6 +31,8 @@ def build_session(config: SparkConfig) -> SparkSession:
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
+    for key, value in config.options.items():
+        builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
