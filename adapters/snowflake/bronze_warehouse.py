@@ -75,6 +75,7 @@ class SnowflakeBronzeWarehouse:
 
     def create_schema(self) -> None:
         self._run(init_bronze)
+        self._run(_use_bronze)
 
     def merge_rows(self, table: str, rows: Sequence[BronzeRow]) -> int:
         if table not in RAW_TABLES:
@@ -147,13 +148,11 @@ class SnowflakeBronzeWarehouse:
             raise
 
     def _open(self) -> Any:
+        # No DDL here: concurrent CREATE TABLEs from two connections of one in-process fakesnow
+        # collide; `create_schema` runs once, before loading.
         connection = self._connect()
-        init_bronze(connection)
-        cursor = connection.cursor()
-        try:
-            cursor.execute("USE SCHEMA BRONZE")
-        finally:
-            cursor.close()
+        with contextlib.suppress(Exception):  # BRONZE may not exist before create_schema
+            _use_bronze(connection)
         return connection
 
     def close(self) -> None:
@@ -162,3 +161,12 @@ class SnowflakeBronzeWarehouse:
             # Closing a broken session must not mask the error that broke it.
             with contextlib.suppress(Exception):
                 connection.close()
+
+
+def _use_bronze(connection: Any) -> None:
+    # The temporary stage tables are created unqualified, in the current schema.
+    cursor = connection.cursor()
+    try:
+        cursor.execute("USE SCHEMA BRONZE")
+    finally:
+        cursor.close()
