@@ -65,8 +65,16 @@ class KafkaMessageSource:
             log.warning("consumer: %s", error.str())
 
     def commit(self, messages: Sequence[InboundMessage]) -> None:
-        if messages:
+        if not messages:
+            return
+        try:
             self._consumer.commit(offsets=next_offsets(messages), asynchronous=False)
+        except KafkaException as error:
+            # Typically a rebalance took the partitions away. The rows are already in BRONZE,
+            # so the new owner's redelivery only produces duplicates, which the MERGE skips.
+            if error.args and getattr(error.args[0], "fatal", lambda: False)():
+                raise
+            log.warning("consumer: commit failed, batch will be redelivered: %s", error)
 
     def lag(self) -> dict[tuple[str, int], int]:
         lags: dict[tuple[str, int], int] = {}
