@@ -66,8 +66,9 @@ def run_demo(
         _build(container, days, progress)
         seconds["pipeline"] = time.monotonic() - started - seconds["simulate"] - seconds["stream"]
     return _conclude(
-        container, days, simulation, facts, console=console, report=report, seconds=seconds
-    )
+        container, days, simulation, facts, console=console, report=report, seconds=seconds,
+        traffic=traffic,
+    )  # fmt: skip
 
 
 def _simulate(url: str, traffic: TrafficConfig, progress: Progress) -> Simulation:
@@ -121,7 +122,7 @@ def _build(container: Any, days: list[date], progress: Progress) -> None:
 
 def _conclude(
     container: Any, days: list[date], simulation: Simulation, facts: StoreFacts, *,
-    console: Console, report: Path, seconds: dict[str, float],
+    console: Console, report: Path, seconds: dict[str, float], traffic: TrafficConfig,
 ) -> DemoResult:  # fmt: skip
     connect = container.warehouse_connect()
     gold = read_all_gold(connect)
@@ -133,6 +134,8 @@ def _conclude(
     print_reconciliation(console, reconciliation)
     timing = ", ".join(f"{step} {value:.0f}s" for step, value in seconds.items())
     run_facts = {
+        "seed": str(traffic.seed),
+        "shoppers": str(traffic.users),
         "days": f"{days[0]} .. {days[-1]}",
         "timings": timing,
         "events published": str(published),
