@@ -4,7 +4,7 @@ from typing import Any
 
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.integration.api_fixtures import api_database, postgres_app
@@ -32,6 +32,8 @@ def fuzz(strategy: Any) -> None:
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
         database=None,
+        # No shrinking: a failure still prints a curl line to reproduce, and the run stays short.
+        phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
     def answer(case: schemathesis.Case) -> None:

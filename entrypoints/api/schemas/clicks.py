@@ -4,11 +4,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 
 from application.commands import ClickEventInput
 from application.results import FailedEvent
-from entrypoints.api.schemas.common import FieldProblem, Id
+from entrypoints.api.schemas.common import FieldProblem, Id, Timestamp
 
 MAX_BATCH_EVENTS = 500
 ClickType = Literal["impression", "click", "add_to_cart", "remove_from_cart", "checkout_started"]
@@ -46,8 +46,8 @@ class ClickEventIn(BaseModel):
     item_id: Id | None = None
     position: int | None = Field(None, ge=0, le=10_000)
     quantity: int | None = Field(None, ge=1, le=50)
-    occurred_at: AwareDatetime | None = None
-    sent_at: AwareDatetime | None = None
+    occurred_at: Timestamp | None = None
+    sent_at: Timestamp | None = None
 
     def to_input(self) -> ClickEventInput:
         return ClickEventInput(**self.model_dump())

@@ -1,8 +1,9 @@
 """Driving adapter, wire format shared by every resource: problem details and field errors."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
 
 
 class FieldProblem(BaseModel):
@@ -30,3 +31,16 @@ Id = Annotated[
 ]
 # Free text: anything printable.
 Text = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Clock-skew arithmetic on year-1 or year-9999 stamps overflows; no device clock is there.
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError("must be between 2000-01-01 and 2100-01-01 (UTC)")
+    return moment
+
+
+# A client timestamp (`occurred_at`, `sent_at`): ISO-8601 with a UTC offset.
+Timestamp = Annotated[AwareDatetime, AfterValidator(_plausible)]

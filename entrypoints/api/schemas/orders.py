@@ -5,11 +5,11 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from application.commands import ChangeOrderStatus, OrderLineRequest, PlaceOrder
 from application.results import OrderReceipt, OrderView
-from entrypoints.api.schemas.common import Id, Text
+from entrypoints.api.schemas.common import Id, Text, Timestamp
 
 PaymentMethod = Literal["upi", "card", "cash", "wallet"]
 TargetStatus = Literal["confirmed", "out_for_delivery", "delivered", "cancelled"]
@@ -48,8 +48,8 @@ class PlaceOrderIn(_In):
     session_id: Id | None = None
     order_id: UUID | None = Field(None, description="Server-generated when absent.")
     event_id: UUID | None = Field(None, description="Makes a retry idempotent.")
-    occurred_at: AwareDatetime | None = None
-    sent_at: AwareDatetime | None = None
+    occurred_at: Timestamp | None = None
+    sent_at: Timestamp | None = None
 
     def to_command(self, received_at: datetime, idempotency_key: str | None) -> PlaceOrder:
         lines = tuple(OrderLineRequest(line.item_id, line.quantity) for line in self.lines)
@@ -67,8 +67,8 @@ class StatusChangeIn(_In):
     status: TargetStatus
     reason: Text | None = None
     event_id: UUID | None = Field(None, description="Makes a retry idempotent.")
-    occurred_at: AwareDatetime | None = None
-    sent_at: AwareDatetime | None = None
+    occurred_at: Timestamp | None = None
+    sent_at: Timestamp | None = None
 
     def to_command(
         self, order_id: UUID, received_at: datetime, idempotency_key: str | None
