@@ -230,7 +230,7 @@ def wait_for_quiescence(pipeline: Pipeline, expected: int, timeout: float = 60.0
         last[0] = count
         return done
 
-    wait_until(settled, timeout, f"{expected} events in BRONZE", poll=1.0)
+    wait_until(settled, timeout, f"{expected} events in BRONZE", poll=0.5)
 
 
 @contextlib.contextmanager
