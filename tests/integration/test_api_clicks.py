@@ -135,3 +135,21 @@ def test_failed_events_are_listed_newest_first_with_a_total(client: TestClient) 
     listed = client.get(f"{API}/failed-events", params={"limit": 2}).json()
     assert [item["payload"] for item in listed["items"]] == [{"n": 2}, {"n": 1}]
     assert listed["total"] >= 2
+
+
+def test_batch_elements_with_nul_characters_are_kept_not_a_server_error(
+    client: TestClient,
+) -> None:
+    # PostgreSQL text cannot hold NUL; found by the schemathesis run.
+    events = [{"session_id": "s\u0000", "event_type": "click", "page": "p", "restaurant_id": "r"}]
+    events.append({"note": "\u0000"})
+    response = client.post(f"{API}/clicks/batch", json={"events": events})
+    assert response.status_code == 202
+    assert [r["index"] for r in response.json()["rejected"]] == [0, 1]
+
+
+def test_metrics_count_batch_duplicates_by_event_type(client: TestClient) -> None:
+    event = click(event_type="impression")
+    client.post(f"{API}/clicks/batch", json={"events": [event, event]})
+    text = client.get("/metrics").text
+    assert 'flowguard_events_total{event_type="impression",outcome="duplicate"}' in text
