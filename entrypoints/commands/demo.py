@@ -3,11 +3,13 @@
 import signal
 import threading
 import warnings
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from dependency_injector import providers
 from rich.console import Console
 from rich.table import Table
 
@@ -18,6 +20,7 @@ from entrypoints.simulator.plan import TrafficConfig
 from entrypoints.simulator.run import simulate as drive
 
 console = Console()
+SMALL_DAYS = {"spark.sql.codegen.wholeStage": "false"}
 Seed = Annotated[int, typer.Option(help="Same seed, same traffic, same GOLD.")]
 Days = Annotated[int, typer.Option(min=1, help="Simulated days, ending yesterday (UTC).")]
 Users = Annotated[int, typer.Option(min=1, help="Shoppers; about half of them visit per day.")]
@@ -39,7 +42,7 @@ def demo(
     """Serve, simulate through HTTP, stream to BRONZE, build GOLD, report and reconcile."""
     # fakesnow warns on every DB-API result it converts; the demo's output is for people.
     warnings.filterwarnings("ignore", message="Arrow output", category=UserWarning)
-    container = create_container()
+    container = _demo_container()
     data_dir = container.settings().data_dir
     report = data_dir / "demo-report.html"
     console.rule(f"FlowGuard demo: {days} days, {users} shoppers, seed {seed}")
@@ -53,6 +56,16 @@ def demo(
     finally:
         _shutdown(container, stack)
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _demo_container() -> Any:
+    """The configured container, with Spark tuned for the demo's small days: whole-stage code
+    generation costs more JVM time than a few thousand rows per table save (as in the tests)."""
+    container = create_container()
+    config = container.spark_config()
+    spark = replace(config, options={**config.options, **SMALL_DAYS})
+    container.spark_config.override(providers.Object(spark))
+    return container
 
 
 def simulate(

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from dependency_injector import providers
 
+from adapters.spark.session import SparkConfig
 from entrypoints.bootstrap import create_container
 from entrypoints.demo.stack import Stack
 from entrypoints.settings import Settings
@@ -19,6 +21,8 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+# As the batch tests run Spark: tiny days pay mostly for code generation in a cold JVM.
+SPARK_FOR_TESTS = SparkConfig("local[2]", 1, options={"spark.sql.codegen.wholeStage": "false"})
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 T = TypeVar("T")
 
@@ -28,9 +32,10 @@ def embedded_container(data_dir: Path) -> Any:
     settings = Settings(
         FLOWGUARD_EVENT_STORE="sqlite", FLOWGUARD_BUS="inprocess", FLOWGUARD_WAREHOUSE="fakesnow",
         FLOWGUARD_DATA_DIR=str(data_dir), FAKESNOW_DB_PATH=None, FLOWGUARD_API_KEYS=[],
-        SPARK_MASTER="local[2]", SPARK_SHUFFLE_PARTITIONS=1,
     )  # type: ignore[call-arg]  # fmt: skip
-    return create_container(settings)
+    container = create_container(settings)
+    container.spark_config.override(providers.Object(SPARK_FOR_TESTS))
+    return container
 
 
 @contextmanager

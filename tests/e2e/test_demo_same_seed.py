@@ -17,12 +17,10 @@ TRAFFIC = TrafficConfig(seed=3, days=1, users=60, start=date(2026, 11, 18))
 
 
 def _demo(data_dir: Path) -> DemoResult:
-    with running_stack(data_dir) as (container, stack):
-        try:
-            console = Console(file=(data_dir / "demo.log").open("w"), width=120)
-            return run_demo(container, TRAFFIC, console, data_dir / "report.html", stack)
-        finally:
-            container.shutdown_resources()
+    # The Spark session is left running: the process shares one, as the batch tests do.
+    with running_stack(data_dir) as (container, stack), (data_dir / "demo.log").open("w") as log:
+        console = Console(file=log, width=120)
+        return run_demo(container, TRAFFIC, console, data_dir / "report.html", stack)
 
 
 @pytest.fixture(scope="module")
