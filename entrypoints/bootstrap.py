@@ -195,7 +195,8 @@ class Container(containers.DeclarativeContainer):
     spark_config = providers.Singleton(_spark_config, settings)
     # Stopped by container.shutdown_resources().
     spark = providers.Resource(spark_session, spark_config)
-    batch_tables = providers.Singleton(SnowflakeTables, warehouse_connect)
+    # Stages in bulk the way BRONZE loading does, then swaps a day in one transaction.
+    batch_tables = providers.Singleton(SnowflakeTables, warehouse_connect, stager=bronze_stager)
 
 
 def create_container(settings: Settings | None = None) -> Container:

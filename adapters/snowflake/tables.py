@@ -1,6 +1,7 @@
 """SnowflakeTables: the batch jobs' tables port on Snowflake or fakesnow (same SQL on both)."""
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import pyarrow as pa
 
 from adapters.snowflake.gold_schema import TABLE_COLUMNS, init_silver_gold
 from adapters.snowflake.schema import RAW_COLUMN_NAMES, init_bronze
+from adapters.snowflake.staging import Stager
 
 
 class DayRows(Protocol):
@@ -56,8 +58,9 @@ class SnowflakeTables:
 
     _write_lock = threading.Lock()
 
-    def __init__(self, connect: Callable[[], Any]) -> None:
+    def __init__(self, connect: Callable[[], Any], stager: Stager) -> None:
         self._connect = connect
+        self._stager = stager
         self._initialised = False
 
     def init_schema(self) -> None:
@@ -98,36 +101,66 @@ class SnowflakeTables:
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def publish(self, day: date, replace: Sequence[DayRows], append: Sequence[DayRows]) -> None:
-        with self._transaction() as cursor:
-            for batch in replace:
-                _check(batch)
-                cursor.execute(f"DELETE FROM {batch.table} WHERE {batch.day_column} = %s", (day,))
-                _insert(cursor, batch)
-            for batch in append:
-                _insert(cursor, batch)
+        """Stage every table's rows in bulk first (outside the transaction: Snowflake commits
+        around DDL and stage loads), then swap the day's rows in one short transaction."""
+        with self._connection() as connection:
+            cursor = connection.cursor()
+            # Stage tables are temporary and unqualified (write_pandas takes a bare name).
+            cursor.execute("USE SCHEMA GOLD")
+            stages = []
+            try:
+                for batch in replace:
+                    stages.append(self._stage(connection, batch))
+                with self._in_transaction(cursor):
+                    for batch, stage in zip(replace, stages, strict=True):
+                        _replace_day(cursor, batch, stage, day)
+                    for batch in append:
+                        _insert(cursor, batch)
+            finally:
+                for stage in stages:
+                    cursor.execute(f"DROP TABLE IF EXISTS {stage}")
 
     def append(self, rows: DayRows) -> None:
-        with self._transaction() as cursor:
+        with self._cursor() as cursor, self._in_transaction(cursor):
             _insert(cursor, rows)
 
+    def _stage(self, connection: Any, batch: DayRows) -> str:
+        _check(batch)
+        stage = f"STAGE_{batch.table.split('.')[1]}_{uuid.uuid4().hex[:12]}"
+        columns = TABLE_COLUMNS[batch.table]
+        body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
+        connection.cursor().execute(f"CREATE TEMPORARY TABLE {stage} ({body})")
+        names = [name for name, _ in columns]
+        rows = [tuple(row.get(name) for name in names) for row in batch.rows]
+        if rows:
+            self._stager.stage(connection, stage, names, rows)
+        return stage
+
     @contextmanager
-    def _cursor(self) -> Iterator[Any]:
+    def _connection(self) -> Iterator[Any]:
         if not self._initialised:
             self.init_schema()
         connection = self._connect()
-        cursor = connection.cursor()
         try:
-            yield cursor
+            yield connection
         finally:
-            cursor.close()
             connection.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        with self._write_lock, self._cursor() as cursor:
-            cursor.execute("BEGIN TRANSACTION")
+    def _cursor(self) -> Iterator[Any]:
+        with self._connection() as connection:
+            cursor = connection.cursor()
             try:
                 yield cursor
+            finally:
+                cursor.close()
+
+    @contextmanager
+    def _in_transaction(self, cursor: Any) -> Iterator[None]:
+        with self._write_lock:
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                yield
             except BaseException:
                 cursor.execute("ROLLBACK")
                 raise
@@ -152,6 +185,12 @@ def _check(batch: DayRows) -> None:
     )
     if unknown:
         raise ValueError(f"{batch.table} has no columns {sorted(unknown)}")
+
+
+def _replace_day(cursor: Any, batch: DayRows, stage: str, day: date) -> None:
+    names = ", ".join(name for name, _ in TABLE_COLUMNS[batch.table])
+    cursor.execute(f"DELETE FROM {batch.table} WHERE {batch.day_column} = %s", (day,))
+    cursor.execute(f"INSERT INTO {batch.table} ({names}) SELECT {names} FROM {stage}")
 
 
 def _insert(cursor: Any, batch: DayRows) -> None:

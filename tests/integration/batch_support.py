@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from dependency_injector import providers
 from pyspark.sql import SparkSession
@@ -38,7 +39,12 @@ def spark() -> Iterator[SparkSession]:
 
 
 def batch_settings(root: Path) -> Settings:
-    return Settings(FLOWGUARD_DATA_DIR=root / "data", FAKESNOW_DB_PATH=root / "fakesnow")
+    # The embedded warehouse, whatever services.env says: each test owns its DuckDB files.
+    return Settings(
+        FLOWGUARD_WAREHOUSE="fakesnow",
+        FLOWGUARD_DATA_DIR=root / "data",
+        FAKESNOW_DB_PATH=root / "fakesnow",
+    )
 
 
 @dataclass
@@ -64,6 +70,10 @@ class Batch:
         sql = f"INSERT INTO BRONZE.{table} ({', '.join(RAW_COLUMN_NAMES)}) VALUES {values}"
         connection.cursor().execute(sql, params)
         connection.close()
+
+    def insert_arrow(self, table: str, rows: pa.Table, chunk: int = 500) -> None:
+        for start in range(0, rows.num_rows, chunk):
+            self.insert_bronze(table, rows.slice(start, chunk).to_pylist())
 
     def gold(self, day: date) -> dict[str, list[tuple[Any, ...]]]:
         return {
