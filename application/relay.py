@@ -23,8 +23,8 @@ from eventsourcing.persistence import (
     TrackingRecorder,
 )
 
-from application.envelope import envelope_bytes, event_type_of, is_published
 from application.ports import EventPublisher, OutboundMessage, PendingDelivery, PublishError
+from application.stored_envelope import StoredEnvelopes
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class OutboxRelay:
     ) -> None:
         self.name = name
         self._recorder = recorder
-        self._mapper = mapper
+        self._envelopes = StoredEnvelopes(mapper)
         self._tracking = tracking
         self._publisher = publisher
         self._topics = topics or Topics()
@@ -132,15 +132,21 @@ class OutboxRelay:
         )
 
     def _messages(self, notifications: Sequence[Notification]) -> list[OutboundMessage]:
-        events = (self._mapper.to_domain_event(n) for n in notifications)
         # Events without an event_type are internal bookkeeping (docs/contracts.md): skipped,
         # but the position still moves past them.
-        return [self._message(e) for e in events if is_published(e)]
-
-    def _message(self, domain_event: object) -> OutboundMessage:
-        topic = self._topics.for_event_type(event_type_of(domain_event))
-        key = str(vars(domain_event)["originator_id"]).encode()
-        return OutboundMessage(topic=topic, key=key, value=envelope_bytes(domain_event))
+        messages = []
+        for notification in notifications:
+            value = self._envelopes.envelope(notification)
+            if value is not None:
+                event_type = self._envelopes.event_type(notification.topic) or ""
+                messages.append(
+                    OutboundMessage(
+                        topic=self._topics.for_event_type(event_type),
+                        key=str(notification.originator_id).encode(),
+                        value=value,
+                    )
+                )
+        return messages
 
     def _confirm_oldest(self) -> None:
         last_id, count, delivery = self._in_flight[0]
