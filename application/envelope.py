@@ -169,6 +169,7 @@ def _timestamp(document: dict[str, Any], name: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidEnvelopeError(f"{name} is not an ISO-8601 timestamp") from None
-    if parsed.tzinfo is None:
+    offset = parsed.utcoffset()
+    if offset is None:
         raise InvalidEnvelopeError(f"{name} has no UTC offset")
-    return parsed.astimezone(UTC).replace(tzinfo=None)
+    return (parsed - offset).replace(tzinfo=None)

@@ -106,3 +106,9 @@ def test_missing_fields_are_named() -> None:
     del document["received_at"]
     with pytest.raises(InvalidEnvelopeError, match="missing fields: received_at"):
         parse_envelope(orjson.dumps(document))
+
+
+def test_timestamps_with_an_offset_are_stored_as_naive_utc() -> None:
+    document = {**_valid(), "event_time": "2026-11-25T18:00:01.000001+05:30"}
+    envelope = parse_envelope(orjson.dumps(document))
+    assert envelope.event_time == datetime(2026, 11, 25, 12, 30, 1, 1)
