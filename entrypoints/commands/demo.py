@@ -1,5 +1,6 @@
 """`flowguard demo | simulate | up`: the end-to-end walkthrough, the traffic driver, the stack."""
 
+import os
 import signal
 import threading
 import warnings
@@ -61,6 +62,8 @@ def demo(
 def _demo_container() -> Any:
     """The configured container, with Spark tuned for the demo's small days: whole-stage code
     generation costs more JVM time than a few thousand rows per table save (as in the tests)."""
+    # Everything runs on this host; saying so spares a warning about the loopback hostname.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     container = create_container()
     config = container.spark_config()
     spark = replace(config, options={**config.options, **SMALL_DAYS})
