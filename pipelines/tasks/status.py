@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pipelines.jobs.gold import GOLD_NAMES
 from pipelines.markers import COMPLETE, matches, read_marker
 from pipelines.tasks import context
 
@@ -14,7 +13,11 @@ BUILT, STALE, FAILED, MISSING = "built", "stale", "failed", "missing"
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("extract", "BronzeExtract", None),
     ("silver", "SilverTables", None),
-    *((name.split(".")[1].lower(), "GoldTable", name) for name in GOLD_NAMES),
+    ("gmv", "GoldTable", "GOLD.DAILY_GMV_METRICS"),
+    ("items", "GoldTable", "GOLD.FOOD_ITEM_PERFORMANCE"),
+    ("funnel", "GoldTable", "GOLD.USER_FUNNEL_METRICS"),
+    ("hourly", "GoldTable", "GOLD.HOURLY_ORDER_PATTERNS"),
+    ("cohorts", "GoldTable", "GOLD.USER_COHORT_METRICS"),
     ("publish", "PublishedDay", None),
 )
 
