@@ -113,7 +113,10 @@ def run(pipeline: Pipeline, rate: int, seconds: float) -> None:
     watcher.start()
     base_url = f"http://127.0.0.1:{api_port}"
     wait_until(lambda: _ready(base_url), 60, "the gateway")
+    started = time.monotonic()
     request_latencies = offered_load(base_url, rate, seconds, acked)
+    achieved = len(acked) / (time.monotonic() - started)
+    print(f"offered {rate} ev/s, achieved {achieved:,.0f} ev/s (acked by the gateway)")
     try:
         wait_until(lambda: all(i in seen for i in acked), 120, "every event in BRONZE", 0.2)
     finally:
