@@ -76,8 +76,8 @@ def _post_events(client: httpx.Client) -> Counter[str]:
 def test_events_posted_over_http_reach_bronze_exactly_once(pipeline: Pipeline) -> None:
     port = _free_port()
     pipeline.start("api", "uvicorn", "entrypoints.api.main:build", "--factory", "--port", str(port))
-    pipeline.start_relay()
-    pipeline.start_consumer()
+    relay = pipeline.start_relay()
+    consumer = pipeline.start_consumer()
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
         wait_until(lambda: _ready(client), 30, "the gateway to answer /readyz")
         accepted = _post_events(client)
@@ -91,6 +91,9 @@ def test_events_posted_over_http_reach_bronze_exactly_once(pipeline: Pipeline) -
     assert verdict.rows == total, "duplicate rows in BRONZE"
     assert verdict.ok, verdict
     assert verdict.counts_by_type == dict(accepted)
+    for process in (relay, consumer):  # SIGTERM: finish the step, commit, leave cleanly
+        process.terminate()
+        assert process.wait(30) == 0
 
 
 def _ready(client: httpx.Client) -> bool:
