@@ -17,6 +17,7 @@ from pipelines.jobs.tables import Tables
 
 _state: dict[str, Any] = {}
 _lock = threading.Lock()
+_spark_lock = threading.Lock()
 
 
 def use_container(container: Container) -> None:
@@ -41,7 +42,10 @@ def tables() -> Tables:
 
 
 def spark() -> Any:
-    return container().spark()
+    # Worker threads may ask at once: dependency-injector would start the Resource twice, and
+    # the losing generator, once garbage-collected, stops the shared session in its `finally`.
+    with _spark_lock:
+        return container().spark()
 
 
 def catalog_rows() -> CatalogRows:
