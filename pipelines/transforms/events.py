@@ -44,7 +44,8 @@ def dedup_events(bronze: DataFrame) -> DataFrame:
     first = Window.partitionBy("AGGREGATE_ID", "AGGREGATE_VERSION").orderBy(
         "INGESTED_AT", "INGESTION_ID"
     )
-    ranked = frame.withColumn("_RANK", F.row_number().over(first))
+    # Partitioned by aggregate alone, so per-aggregate work downstream needs no second shuffle.
+    ranked = frame.repartition("AGGREGATE_ID").withColumn("_RANK", F.row_number().over(first))
     return ranked.filter(F.col("_RANK") == 1).drop("_RANK")
 
 

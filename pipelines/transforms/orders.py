@@ -38,30 +38,23 @@ def orders_clean(
 ) -> DataFrame:
     """SILVER.ORDERS_CLEAN for `day` from `order_events(...)`, the catalog, and the prior
     SILVER.USER_FIRST_ORDERS rows (those dated `day` or later are ignored)."""
-    placed = _placed(events, day)
-    stats = _line_stats(_lines(placed, items))
+    orders = _orders(events, day)
+    stats = _line_stats(_lines(orders, items))
     shops = restaurants.select(*RESTAURANT_COLUMNS).withColumn("_KNOWN_SHOP", F.lit(True))
-    orders = (
-        placed.join(stats, on="ORDER_ID", how="left")
-        .join(_lifecycle(events, placed), on="ORDER_ID", how="left")
+    checked = (
+        orders.join(stats, on="ORDER_ID", how="left")
         .join(F.broadcast(shops), on="RESTAURANT_ID", how="left")
+        .withColumn("INVALID_REASON", _invalid_reason())
     )
-    orders = orders.withColumn("INVALID_REASON", _invalid_reason()).withColumns(
-        {
-            "IS_VALID": F.col("INVALID_REASON").isNull(),
-            "STATUS": F.coalesce(F.col("STATUS"), F.lit("placed")),
-            "STATUS_UPDATED_AT": F.coalesce(F.col("STATUS_UPDATED_AT"), F.col("PLACED_AT")),
-            "ORDER_HOUR": F.hour("PLACED_AT"),
-        }
+    checked = checked.withColumns(
+        {"IS_VALID": F.col("INVALID_REASON").isNull(), "ORDER_HOUR": F.hour("PLACED_AT")}
     )
-    firsts = _first_orders(orders, prior_first_orders, day)
-    flagged = orders.join(firsts, on="ORDER_ID", how="left")
-    return conform(flagged.fillna({"IS_FIRST_ORDER": False}), ORDERS_CLEAN)
+    return conform(_flag_first_orders(checked, prior_first_orders, day), ORDERS_CLEAN)
 
 
 def order_lines(events: DataFrame, items: DataFrame, orders: DataFrame, day: date) -> DataFrame:
     """SILVER.ORDER_LINES for `day`; each line takes its order's IS_VALID from ORDERS_CLEAN."""
-    lines = _lines(_placed(events, day), items)
+    lines = _lines(_orders(events, day), items)
     validity = orders.select("ORDER_ID", "IS_VALID")
     named = lines.withColumn("ITEM_NAME", F.coalesce("ITEM_NAME", "PAYLOAD_NAME"))
     return conform(named.join(validity, on="ORDER_ID", how="inner"), ORDER_LINES)
@@ -81,28 +74,51 @@ def user_first_orders(orders: DataFrame) -> DataFrame:
     )
 
 
-def _placed(events: DataFrame, day: date) -> DataFrame:
-    placed = events.filter((F.col("EVENT_TYPE") == "order.placed") & (F.col("EVENT_DATE") == day))
-    # One placed event per order even if BRONZE holds two versions of it: the lowest wins.
-    first = Window.partitionBy("AGGREGATE_ID").orderBy("AGGREGATE_VERSION", "INGESTION_ID")
-    placed = placed.withColumn("_RANK", F.row_number().over(first)).filter(F.col("_RANK") == 1)
-    return placed.select(
-        F.col("AGGREGATE_ID").alias("ORDER_ID"),
+def _orders(events: DataFrame, day: date) -> DataFrame:
+    """One row per order placed on `day`, with its lifecycle, in a single pass over its events
+    (grouped by AGGREGATE_ID, which dedup_events already partitions by)."""
+    kind = F.col("EVENT_TYPE")
+    version = F.when(kind.isin(*ORDER_TYPES), F.col("AGGREGATE_VERSION"))
+    placed = F.struct(
         F.col("EVENT_DATE").alias("ORDER_DATE"),
-        F.col("P.user_id").alias("USER_ID"),
-        F.col("P.restaurant_id").alias("RESTAURANT_ID"),
-        F.col("P.session_id").alias("SESSION_ID"),
-        F.col("P.payment_method").alias("PAYMENT_METHOD"),
-        F.col("P.currency").alias("CURRENCY"),
-        F.col("P.total_amount").alias("RAW_TOTAL"),
-        F.col("P.total_amount").try_cast(MONEY).alias("TOTAL_AMOUNT"),
-        F.col("P.lines").alias("LINES"),
         F.col("EVENT_TIME").alias("PLACED_AT"),
+        *[F.col(f"P.{field}").alias(name) for name, field in _PLACED_FIELDS.items()],
+    )
+    first_at = {
+        f"{status.upper()}_AT": F.min(F.when(kind == f"order.{status}", F.col("EVENT_TIME")))
+        for status in LIFECYCLE
+    }
+    cancelled_at = F.when(kind == "order.cancelled", F.col("EVENT_TIME"))
+    grouped = events.groupBy("AGGREGATE_ID").agg(
+        # Several placed events for one order (a corrupt stream): the lowest version wins.
+        F.min_by(placed, F.when(kind == "order.placed", version)).alias("PL"),
+        F.substring_index(F.max_by(kind, version), ".", -1).alias("STATUS"),
+        F.max_by("EVENT_TIME", version).alias("STATUS_UPDATED_AT"),
+        F.min_by(F.col("P.reason"), cancelled_at).alias("CANCEL_REASON"),
+        *[column.alias(name) for name, column in first_at.items()],
+    )
+    todays = grouped.filter(F.col("PL.ORDER_DATE") == F.lit(day))
+    return todays.select(
+        F.col("AGGREGATE_ID").alias("ORDER_ID"),
+        "PL.*",
+        F.col("PL.RAW_TOTAL").try_cast(MONEY).alias("TOTAL_AMOUNT"),
+        *["STATUS", "STATUS_UPDATED_AT", "CANCEL_REASON", *first_at],
     )
 
 
-def _lines(placed: DataFrame, items: DataFrame) -> DataFrame:
-    exploded = placed.select(
+_PLACED_FIELDS = {
+    "USER_ID": "user_id",
+    "RESTAURANT_ID": "restaurant_id",
+    "SESSION_ID": "session_id",
+    "PAYMENT_METHOD": "payment_method",
+    "CURRENCY": "currency",
+    "RAW_TOTAL": "total_amount",
+    "LINES": "lines",
+}
+
+
+def _lines(orders: DataFrame, items: DataFrame) -> DataFrame:
+    exploded = orders.select(
         "ORDER_ID", "ORDER_DATE", "RESTAURANT_ID", F.posexplode("LINES").alias("POS", "L")
     )
     lines = exploded.select(
@@ -139,26 +155,6 @@ def _line_stats(lines: DataFrame) -> DataFrame:
     )
 
 
-def _lifecycle(events: DataFrame, placed: DataFrame) -> DataFrame:
-    known = events.filter(F.col("EVENT_TYPE").isin(*ORDER_TYPES)).join(
-        placed.select(F.col("ORDER_ID").alias("AGGREGATE_ID")), on="AGGREGATE_ID", how="left_semi"
-    )
-    version = F.col("AGGREGATE_VERSION")
-    is_cancel = F.col("EVENT_TYPE") == "order.cancelled"
-    first_at = {
-        f"{status.upper()}_AT": F.min(
-            F.when(F.col("EVENT_TYPE") == f"order.{status}", F.col("EVENT_TIME"))
-        )
-        for status in LIFECYCLE
-    }
-    return known.groupBy(F.col("AGGREGATE_ID").alias("ORDER_ID")).agg(
-        F.substring_index(F.max_by("EVENT_TYPE", version), ".", -1).alias("STATUS"),
-        F.max_by("EVENT_TIME", version).alias("STATUS_UPDATED_AT"),
-        F.min_by(F.col("P.reason"), F.when(is_cancel, F.col("EVENT_TIME"))).alias("CANCEL_REASON"),
-        *[column.alias(name) for name, column in first_at.items()],
-    )
-
-
 def _invalid_reason() -> Column:
     total, lines_total = F.col("TOTAL_AMOUNT"), F.col("LINES_TOTAL")
     malformed = (
@@ -186,14 +182,13 @@ def _invalid_reason() -> Column:
     )  # fmt: skip
 
 
-def _first_orders(orders: DataFrame, prior_first_orders: DataFrame, day: date) -> DataFrame:
-    prior = prior_first_orders.filter(F.col("FIRST_ORDER_DATE") < F.lit(day)).select("USER_ID")
-    earliest = (
-        orders.filter(F.col("IS_VALID"))
-        .groupBy("USER_ID")
-        .agg(F.min(F.struct("PLACED_AT", "ORDER_ID")).alias("_FIRST"))
-        .join(prior.distinct(), on="USER_ID", how="left_anti")
-    )
-    return earliest.select(
-        F.col("_FIRST.ORDER_ID").alias("ORDER_ID"), F.lit(True).alias("IS_FIRST_ORDER")
-    )
+def _flag_first_orders(orders: DataFrame, prior_first_orders: DataFrame, day: date) -> DataFrame:
+    """IS_FIRST_ORDER: the user's earliest valid order of the day, for users without a prior first
+    order. Window and join share the USER_ID partitioning, so the day is shuffled once."""
+    prior = prior_first_orders.filter(F.col("FIRST_ORDER_DATE") < F.lit(day))
+    known = prior.groupBy("USER_ID").agg(F.lit(True).alias("_KNOWN_USER"))
+    order_key = F.struct("PLACED_AT", "ORDER_ID")
+    earliest = F.min(F.when(F.col("IS_VALID"), order_key)).over(Window.partitionBy("USER_ID"))
+    flagged = orders.withColumn("_EARLIEST", earliest).join(known, on="USER_ID", how="left")
+    is_first = F.col("IS_VALID") & (order_key == F.col("_EARLIEST")) & F.col("_KNOWN_USER").isNull()
+    return flagged.withColumn("IS_FIRST_ORDER", F.coalesce(is_first, F.lit(False)))
