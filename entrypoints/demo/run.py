@@ -13,11 +13,11 @@ from entrypoints.demo.ledger import StoreFacts, read_store, reconcile
 from entrypoints.demo.quality import quality_figures
 from entrypoints.demo.stack import Stack
 from entrypoints.demo.summary import print_gold, print_quality, print_reconciliation
+from entrypoints.demo.traffic import drive_in_child
 from entrypoints.report.data import ReconciledDay, ReportData, read_all_gold
 from entrypoints.report.html import write_report
-from entrypoints.simulator.events import DayPlan
+from entrypoints.simulator.outcome import SendOutcome
 from entrypoints.simulator.plan import TrafficConfig
-from entrypoints.simulator.run import Hooks, Simulation, simulate
 from entrypoints.web.gold import count
 from pipelines.tasks import context
 from pipelines.tasks.day import DayTask
@@ -58,7 +58,7 @@ def run_demo(
     seconds: dict[str, float] = {}
     with _progress(console) as progress:
         started = time.monotonic()
-        simulation = _simulate(stack.url, traffic, progress)
+        outcome = _simulate(stack.url, traffic, progress)
         seconds["simulate"] = time.monotonic() - started
         facts = read_store(container.flowguard_app())
         _stream(container.warehouse_connect(), sum(facts.published.values()), progress)
@@ -66,24 +66,24 @@ def run_demo(
         _build(container, days, progress)
         seconds["pipeline"] = time.monotonic() - started - seconds["simulate"] - seconds["stream"]
     return _conclude(
-        container, days, simulation, facts, console=console, report=report, seconds=seconds,
+        container, days, outcome, facts, console=console, report=report, seconds=seconds,
         traffic=traffic,
     )  # fmt: skip
 
 
-def _simulate(url: str, traffic: TrafficConfig, progress: Progress) -> Simulation:
+def _simulate(url: str, traffic: TrafficConfig, progress: Progress) -> SendOutcome:
     tasks: dict[date, Any] = {}
 
-    def planned(plans: list[DayPlan]) -> None:
-        for plan in plans:
-            total = len(plan.clicks()) + len(plan.orders) + len(plan.status_changes())
-            tasks[plan.day] = progress.add_task(f"simulate {plan.day} via HTTP", total=total)
+    def planned(totals: list[tuple[date, int]]) -> None:
+        for day, total in totals:
+            tasks[day] = progress.add_task(f"simulate {day} via HTTP", total=total)
 
-    hooks = Hooks(on_plan=planned, on_progress=lambda plan, n: progress.advance(tasks[plan.day], n))
-    simulation = simulate(url, traffic, hooks=hooks)
-    if simulation.errors:
-        raise RuntimeError("the API answered unexpectedly:\n" + "\n".join(simulation.errors))
-    return simulation
+    outcome, errors = drive_in_child(
+        url, traffic, planned, lambda day, n: progress.advance(tasks[day], n)
+    )
+    if errors:
+        raise RuntimeError("the API answered unexpectedly:\n" + "\n".join(errors))
+    return outcome
 
 
 def _stream(connect: Any, published: int, progress: Progress) -> None:
@@ -121,13 +121,13 @@ def _build(container: Any, days: list[date], progress: Progress) -> None:
 
 
 def _conclude(
-    container: Any, days: list[date], simulation: Simulation, facts: StoreFacts, *,
+    container: Any, days: list[date], outcome: SendOutcome, facts: StoreFacts, *,
     console: Console, report: Path, seconds: dict[str, float], traffic: TrafficConfig,
 ) -> DemoResult:  # fmt: skip
     connect = container.warehouse_connect()
     gold = read_all_gold(connect)
     published = sum(facts.published.values())
-    quality = quality_figures(simulation.outcome, published, connect, gold, days)
+    quality = quality_figures(outcome, published, connect, gold, days)
     reconciliation = reconcile(facts, gold["daily_gmv_metrics"], days)
     print_gold(console, gold)
     print_quality(console, quality)
