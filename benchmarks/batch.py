@@ -1,0 +1,180 @@
+"""Batch layer: wall time to build one day's SILVER and GOLD at 100k, 1M and 5M click events
+(orders about 10% of clicks) on local[2], per stage, against DuckDB computing the same GOLD
+(tests/reference) in the same run.
+
+Usage: python -m benchmarks.batch [--quick] [--sizes 100000,1000000] [--through jobs|transforms]
+
+`jobs` (default) runs pipelines/jobs over generated BRONZE Parquet in a scratch lake, as the
+Luigi tasks do (SILVER written and read back, one GOLD job per table); `transforms` runs the
+pure transforms over the same Parquet and forces them with the `noop` sink.
+Targets: 1M in <= 60 s, <= 4x DuckDB, growth 1M -> 5M no worse than linear.
+"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyspark.sql import DataFrame, SparkSession
+
+from pipelines.jobs.catalog import CatalogRows
+from pipelines.jobs.gold import GOLD_NAMES, build_gold_day
+from pipelines.jobs.lake import Lake
+from pipelines.jobs.silver import build_silver_day
+from pipelines.transforms import build_gold, build_silver
+from pipelines.transforms.schemas import USER_FIRST_ORDERS
+from tests.reference.duckdb_gold import reference_gold
+from tests.support.bronze_datagen import Catalog, Mix, generate_day, load_catalog
+
+DAY = date(2026, 11, 20)
+SIZES = (100_000, 1_000_000, 5_000_000)
+SOURCES = {"orders": "BRONZE.ORDERS_RAW", "clicks": "BRONZE.CLICKS_RAW"}
+FIRST_ORDERS = pa.schema(
+    [("USER_ID", pa.string()), ("FIRST_ORDER_ID", pa.string()),
+     ("FIRST_ORDER_AT", pa.timestamp("us")), ("FIRST_ORDER_DATE", pa.date32())]
+)  # fmt: skip
+
+
+def session(partitions: int, driver_memory: str) -> SparkSession:
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("flowguard-bench-batch")
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", driver_memory)
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def timed(stages: dict[str, float], name: str, work: Callable[[], object]) -> None:
+    started = time.perf_counter()
+    work()
+    stages[name] = time.perf_counter() - started
+
+
+def through_jobs(spark: SparkSession, lake: Lake, catalog: Catalog) -> dict[str, float]:
+    rows = CatalogRows(catalog.restaurants.to_pylist(), catalog.items.to_pylist())
+    stages: dict[str, float] = {}
+    timed(stages, "silver", lambda: build_silver_day(spark, lake, rows, DAY))
+    for table in GOLD_NAMES:
+        name = table.removeprefix("GOLD.").lower()
+        timed(stages, name, lambda t=table: build_gold_day(spark, lake, t, DAY))  # type: ignore[misc]
+    return stages
+
+
+def through_transforms(spark: SparkSession, lake: Lake, catalog: Catalog) -> dict[str, float]:
+    read = {k: spark.read.parquet(str(lake.day_dir(t, DAY))) for k, t in SOURCES.items()}
+    shops, items = (spark.createDataFrame(t) for t in (catalog.restaurants, catalog.items))
+    prior = spark.createDataFrame([], USER_FIRST_ORDERS.schema)
+    silver = build_silver(
+        read["orders"], read["clicks"], shops, items, prior_first_orders=prior, day=DAY
+    )
+    stages: dict[str, float] = {}
+    for name, frame in vars(silver).items():
+        # Cached as the jobs persist SILVER, so GOLD does not recompute it from BRONZE.
+        timed(stages, name, _forcing(frame.cache()))
+    for name, frame in build_gold(silver, prior, DAY).items():
+        timed(stages, name.removeprefix("GOLD.").lower(), _forcing(frame))
+    spark.catalog.clearCache()
+    return stages
+
+
+def _forcing(frame: DataFrame) -> Callable[[], None]:
+    return lambda: frame.write.format("noop").mode("overwrite").save()
+
+
+def duckdb_seconds(lake: Lake, catalog: Catalog) -> float:
+    """The baseline: read the same Parquet and compute every GOLD table, on 2 threads."""
+    started = time.perf_counter()
+    inputs = {
+        "bronze_orders": pq.read_table(lake.day_dir(SOURCES["orders"], DAY)),
+        "bronze_clicks": pq.read_table(lake.day_dir(SOURCES["clicks"], DAY)),
+        "restaurants": catalog.restaurants,
+        "items": catalog.items,
+        "prior_first_orders": FIRST_ORDERS.empty_table(),
+    }
+    reference_gold(inputs, [DAY], threads=2)
+    return time.perf_counter() - started
+
+
+def prepare(root: Path, catalog: Catalog, clicks: int) -> tuple[Lake, int, int]:
+    bronze = generate_day(DAY, catalog, Mix(clicks_per_day=clicks), seed=clicks)
+    lake = Lake(root)
+    lake.write_arrow(SOURCES["orders"], DAY, bronze.orders)
+    lake.write_arrow(SOURCES["clicks"], DAY, bronze.clicks)
+    return lake, bronze.orders.num_rows, bronze.clicks.num_rows
+
+
+def run_size(spark: SparkSession, catalog: Catalog, clicks: int, mode: str, root: Path) -> dict:
+    lake, order_rows, click_rows = prepare(root / str(clicks), catalog, clicks)
+    runner = through_jobs if mode == "jobs" else through_transforms
+    stages = runner(spark, lake, catalog)
+    spark_total = sum(stages.values())
+    duck = duckdb_seconds(lake, catalog)
+    shutil.rmtree(root / str(clicks), ignore_errors=True)
+    return {
+        "clicks": clicks, "bronze_clicks": click_rows, "bronze_orders": order_rows,
+        "stages": stages, "spark": spark_total, "duckdb": duck, "ratio": spark_total / duck,
+    }  # fmt: skip
+
+
+def report(results: list[dict]) -> None:
+    for r in results:
+        print(
+            f"{r['clicks']:>9,} clicks ({r['bronze_clicks']:,} click rows, {r['bronze_orders']:,} "
+            f"order rows): spark {r['spark']:7.1f} s   duckdb {r['duckdb']:6.1f} s   "
+            f"ratio {r['ratio']:4.1f}x"
+        )
+        print("    " + "  ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items()))
+    by_size = {r["clicks"]: r for r in results}
+    if 1_000_000 in by_size:
+        one = by_size[1_000_000]
+        print(f"target 1M <= 60 s: {one['spark']:.1f} s -> {_verdict(one['spark'] <= 60)}")
+        print(f"target <= 4x DuckDB: {one['ratio']:.1f}x -> {_verdict(one['ratio'] <= 4)}")
+    if {1_000_000, 5_000_000} <= by_size.keys():
+        growth = by_size[5_000_000]["spark"] / by_size[1_000_000]["spark"]
+        print(f"growth 1M -> 5M: {growth:.2f}x for 5x the data -> {_verdict(growth <= 5)}")
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="benchmarks.batch", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100k click events only")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--through", choices=("jobs", "transforms"), default="jobs")
+    parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--driver-memory", default="3g")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    sizes = [100_000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    catalog = load_catalog()
+    spark = session(args.partitions, args.driver_memory)
+    root = Path(tempfile.mkdtemp(prefix="fg-bench-batch-"))
+    try:
+        run_size(spark, catalog, 20_000, args.through, root)  # JVM and code-generation warm-up
+        results = []
+        for clicks in sizes:
+            results.append(run_size(spark, catalog, clicks, args.through, root))
+            print(f"... {clicks:,} click events: {results[-1]['spark']:.1f} s", flush=True)
+        print(f"\nbatch benchmark, through {args.through}, local[2], {args.partitions} partitions")
+        report(results)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()
