@@ -72,6 +72,7 @@ class SnowflakeBronzeWarehouse:
         self._connect = connect
         self._stager = stager
         self._connection: Any = None
+        self._stages: set[str] = set()  # temporary tables live as long as the session
 
     def create_schema(self) -> None:
         self._run(init_bronze)
@@ -107,9 +108,12 @@ class SnowflakeBronzeWarehouse:
         columns = FAILED_COLUMN_NAMES if table == "FAILED_EVENTS" else RAW_COLUMN_NAMES
         cursor = connection.cursor()
         try:
-            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} {ddl}")
-            # Empty first: a crashed earlier attempt may have left rows behind.
-            cursor.execute(f"TRUNCATE TABLE {stage}")
+            if stage in self._stages:
+                # Empty first: a failed earlier attempt may have left rows behind.
+                cursor.execute(f"TRUNCATE TABLE {stage}")
+            else:
+                cursor.execute(f"CREATE OR REPLACE TEMPORARY TABLE {stage} {ddl}")
+                self._stages.add(stage)
             self._stager.stage(connection, stage, columns, rows)
             cursor.execute(sql)
             inserted = cursor.fetchone()
@@ -157,6 +161,7 @@ class SnowflakeBronzeWarehouse:
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
+        self._stages.clear()
         if connection is not None:
             # Closing a broken session must not mask the error that broke it.
             with contextlib.suppress(Exception):
