@@ -3,8 +3,7 @@
 Every figure is defined in docs/metrics.md; output schemas, day columns and keys are in `schemas`.
 Inputs: BRONZE.ORDERS_RAW / CLICKS_RAW rows (docs/contracts.md), catalog frames with
 `schemas.RESTAURANT_COLUMNS` / `schemas.ITEM_COLUMNS`, and the SILVER.USER_FIRST_ORDERS rows of
-earlier days. The Spark session must use the UTC time zone. `catalog_restaurants` and
-`catalog_items` conform the JSON files in data/ (read with multiLine) to those columns.
+earlier days. The Spark session must use the UTC time zone.
 
 Per day D (orders need BRONZE EVENT_DATE in [D, D + LOOKAHEAD_DAYS], clicks only D):
 
@@ -19,7 +18,6 @@ Per day D (orders need BRONZE EVENT_DATE in [D, D + LOOKAHEAD_DAYS], clicks only
 """
 
 from pipelines.transforms.build import Silver, build_gold, build_silver
-from pipelines.transforms.catalog import catalog_items, catalog_restaurants
 from pipelines.transforms.clicks import clicks_clean
 from pipelines.transforms.gold_cohorts import user_cohort_metrics
 from pipelines.transforms.gold_funnel import user_funnel_metrics
@@ -36,8 +34,6 @@ __all__ = [
     "TableSpec",
     "build_gold",
     "build_silver",
-    "catalog_items",
-    "catalog_restaurants",
     "clicks_clean",
     "daily_gmv_metrics",
     "food_item_performance",

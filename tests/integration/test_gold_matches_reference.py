@@ -48,8 +48,8 @@ def _between(table: pa.Table, first: date, last: date) -> pa.Table:
 
 
 def spark_gold(spark: SparkSession, inputs: dict[str, pa.Table]) -> dict[str, list[dict]]:
-    """Day by day, as the pipeline runs: D's extraction window, SILVER (materialised, as the jobs
-    do through the lake), then GOLD; the first orders of earlier days feed the next day."""
+    """Day by day, as the pipeline runs: D's extraction window, SILVER (cached, as the jobs keep
+    it in the lake), then GOLD; the first orders of earlier days feed the next day."""
     frame = {name: spark.createDataFrame(table) for name, table in inputs.items()}
     firsts: DataFrame = frame["prior_first_orders"]
     gold: dict[str, DataFrame] = {}
@@ -69,14 +69,15 @@ def _silver(
     day: date,
 ) -> Silver:
     window = _between(inputs["bronze_orders"], day, day + timedelta(days=1))
-    events = order_events(spark.createDataFrame(window), day).localCheckpoint()
+    events = order_events(spark.createDataFrame(window), day).cache()
     shops, items = frame["restaurants"], frame["items"]
-    orders = orders_clean(events, shops, items, firsts, day).localCheckpoint()
+    orders = orders_clean(events, shops, items, firsts, day).cache()
     return Silver(
         orders_clean=orders,
-        order_lines=order_lines(events, items, orders, day).localCheckpoint(),
+        order_lines=order_lines(events, items, orders, day).cache(),
+        # Checkpointed: the next day's plan starts here instead of replaying every earlier day.
         user_first_orders=user_first_orders(orders).localCheckpoint(),
-        clicks_clean=clicks_clean(frame["bronze_clicks"], shops, items, day).localCheckpoint(),
+        clicks_clean=clicks_clean(frame["bronze_clicks"], shops, items, day).cache(),
     )
 
 
