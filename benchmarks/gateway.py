@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,16 +52,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def serve_command(port: int, workers: int) -> list[str]:
+    command = [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)]
+    return [*command, "--workers", str(workers)]
+
+
+def floor_command(port: int, workers: int) -> list[str]:
+    command = [sys.executable, "-m", "uvicorn", "benchmarks._floor_app:app", "--port", str(port)]
+    options = ["--no-access-log", "--log-level", "warning", "--timeout-worker-healthcheck", "60"]
+    return [*command, "--workers", str(workers), *options]
+
+
 @contextmanager
-def server(dsn: str, workers: int, log_path: Path) -> Iterator[tuple[str, int]]:
-    """`flowguard serve` in a process of its own; yields (base URL, pid) once /readyz is 200."""
+def server(
+    command: Callable[[int, int], list[str]], workers: int, dsn: str, log_path: Path
+) -> Iterator[tuple[str, int]]:
+    """A server process of its own; yields (base URL, pid) once /readyz is 200."""
     port = free_port()
     env = {**os.environ, "FLOWGUARD_EVENT_STORE": "postgres", "FLOWGUARD_POSTGRES_DSN": dsn}
     env["FLOWGUARD_API_KEYS"] = "[]"
-    command = [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command(port, workers), env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_ready(base_url, process)
@@ -145,7 +158,7 @@ def run(args: argparse.Namespace, dsn: str) -> dict[str, Any]:
         "durability": baseline.durability_settings(dsn),
         "workers": args.workers,
     }
-    with server(dsn, args.workers, log_path) as (url, pid):
+    with server(serve_command, args.workers, dsn, log_path) as (url, pid):
         # Warm-up: tables, pools, caches and code paths, so the timings are steady state.
         drive(url, "/api/v1/clicks", single_click_load(1280, args.concurrency, "warm"), 1280)
         drive(url, "/api/v1/orders", order_load(256, args.concurrency, "warm"), 256)
@@ -160,6 +173,11 @@ def run(args: argparse.Namespace, dsn: str) -> dict[str, Any]:
         }
         for key, (path, load, events) in loads.items():
             report[key] = scenario(url, pid, f"/api/v1/{path}", load, events, args.workers)
+    floor_log = log_path.with_name("floor-server.log")
+    with server(floor_command, args.workers, dsn, floor_log) as (url, pid):
+        drive(url, "/api/v1/clicks", single_click_load(1280, args.concurrency, "warm"), 1280)
+        load = single_click_load(clicks, args.concurrency, "floor")
+        report["http_floor"] = measure(url, pid, "/api/v1/clicks", load, clicks)
     report["baseline_commit_per_row_rows_per_s"] = round(baseline.commit_per_row(dsn, clicks))
     report["baseline_copy_rows_per_s"] = round(baseline.copy_all(dsn, batch_events))
     return report
@@ -169,6 +187,11 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"PostgreSQL: {report['durability']}; uvicorn workers: {report['workers']}")
     per_row, copy = report["baseline_commit_per_row_rows_per_s"], report["baseline_copy_rows_per_s"]
     print(f"baseline psycopg: one commit per row {per_row} rows/s; COPY {copy} rows/s")
+    floor = report["http_floor"]
+    print(
+        f"HTTP floor (FastAPI def route, same click bodies, stores nothing): "
+        f"{floor['requests_per_s']} req/s, {floor['server_cpu_ms_per_request']} ms CPU/request"
+    )
     header = f"{'scenario':<22}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'batch':>7}"
     print(
         header + f"{'ms cpu/req':>11}{'cli cpu':>9}{'busy%':>7}{'vs row':>8}{'vs COPY':>9}  target"

@@ -5,6 +5,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
+HEALTHCHECK_SECONDS = 60
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -21,6 +23,9 @@ def serve(
         workers=workers,
         access_log=access_log,
         log_level="info",
+        # Importing the app takes seconds on a busy machine; with the default 5 s health check
+        # the supervisor kills each worker before it has started, again and again.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
 
 
