@@ -14,7 +14,7 @@ from application.ports import Catalog
 from application.results import ClickBatchResult, FailedEvent, Rejection
 from domain.click_session import ITEM_EVENT_TYPES, Click, ClickSession, click_session_id
 from domain.errors import FieldError, Invalid
-from domain.event_time import event_time, future_error, naive_error
+from domain.event_time import checked_event_time, naive_error
 
 
 def record_click_events(
@@ -70,9 +70,9 @@ def _check(
         errors.append(FieldError("session_id", "must not be empty"))
     if errors:
         return errors
-    when = event_time(received_at, raw.occurred_at, raw.sent_at)
-    if error := future_error(when, received_at):
-        return [error]
+    when = checked_event_time(received_at, raw.occurred_at, raw.sent_at)
+    if isinstance(when, FieldError):
+        return [when]
     return Click(
         event_id=raw.event_id or uuid4(),
         event_type=raw.event_type,

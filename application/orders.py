@@ -18,7 +18,7 @@ from application.user_orders import UserOrders, user_orders_id
 from application.views import receipt
 from domain.catalog import FoodItem
 from domain.errors import FieldError, Invalid
-from domain.event_time import event_time, future_error, naive_error
+from domain.event_time import checked_event_time, naive_error
 from domain.order import Order
 
 # Fixed forever: an idempotency key maps to the same order (and event) id after any restart.
@@ -140,9 +140,9 @@ def _checked_time(cmd: PlaceOrder | ChangeOrderStatus) -> datetime:
     times = {"occurred_at": cmd.occurred_at, "sent_at": cmd.sent_at}
     if errors := naive_error({**times, "received_at": cmd.received_at}):
         raise Invalid(errors)
-    when = event_time(cmd.received_at, cmd.occurred_at, cmd.sent_at)
-    if error := future_error(when, cmd.received_at):
-        raise Invalid([error])
+    when = checked_event_time(cmd.received_at, cmd.occurred_at, cmd.sent_at)
+    if isinstance(when, FieldError):
+        raise Invalid([when])
     return when
 
 

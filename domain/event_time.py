@@ -21,6 +21,18 @@ def event_time(
     return (occurred_at or received_at).astimezone(UTC)
 
 
+def checked_event_time(
+    received_at: datetime, occurred_at: datetime | None, sent_at: datetime | None
+) -> datetime | FieldError:
+    """`event_time`, or the error that rejects it: a correction that leaves the calendar's
+    range (absurd device clocks) or a time more than five minutes ahead of the server."""
+    try:
+        when = event_time(received_at, occurred_at, sent_at)
+    except OverflowError:
+        return FieldError("sent_at", "clock-skew correction is out of range")
+    return future_error(when, received_at) or when
+
+
 def future_error(
     when: datetime, received_at: datetime, field: str = "occurred_at"
 ) -> FieldError | None:

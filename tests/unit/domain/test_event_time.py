@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from domain.event_time import event_time, future_error, naive_error
+from domain.errors import FieldError
+from domain.event_time import checked_event_time, event_time, future_error, naive_error
 
 RECEIVED = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 
@@ -43,3 +44,20 @@ def test_five_minutes_ahead_and_late_events_are_accepted() -> None:
 def test_naive_datetimes_are_rejected() -> None:
     errors = naive_error({"occurred_at": datetime(2026, 1, 1), "sent_at": None})
     assert [e.field for e in errors] == ["occurred_at"]
+
+
+def test_a_correction_beyond_the_calendar_is_an_error_not_a_crash() -> None:
+    received = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    absurd_device = datetime(1, 1, 1, tzinfo=UTC)
+    result = checked_event_time(
+        received, occurred_at=absurd_device, sent_at=datetime.max.replace(tzinfo=UTC)
+    )
+    assert result == FieldError("sent_at", "clock-skew correction is out of range")
+
+
+def test_checked_event_time_passes_good_times_and_rejects_the_future() -> None:
+    received = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert checked_event_time(received, None, None) == received
+    future = checked_event_time(received, received + timedelta(minutes=6), None)
+    assert isinstance(future, FieldError)
+    assert future.field == "occurred_at"
