@@ -113,7 +113,10 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=3000)
     parser.add_argument("--orders", type=int, default=1500)
     parser.add_argument("--threads", type=int, default=64)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the requests")
     args = parser.parse_args()
+    if args.quick:
+        args.clicks, args.orders = args.clicks // 10, args.orders // 10
     dsn = load_settings().postgres_dsn
     if dsn is None:
         raise SystemExit("FLOWGUARD_POSTGRES_DSN is not set: run `flowguard services up postgres`")
