@@ -42,8 +42,23 @@ def build_relay(container: Any) -> OutboxRelay:
     return relay
 
 
+def _build_when_store_answers(container: Any, stop: threading.Event) -> OutboxRelay | None:
+    # Building the application talks to the store; a store that is down (or a connection that
+    # is killed) at start-up means wait and try again, as during operation.
+    while not stop.is_set():
+        try:
+            return build_relay(container)
+        except Exception as error:
+            log.warning("relay: cannot start yet (%s: %s); retrying", type(error).__name__, error)
+            container.flowguard_app.reset()
+            stop.wait(1.0)
+    return None
+
+
 def run_relay(container: Any, stop: threading.Event) -> None:
-    relay = build_relay(container)
+    relay = _build_when_store_answers(container, stop)
+    if relay is None:
+        return
     log.info("relay: starting after notification %d", relay.position())
     try:
         relay.run(stop)
