@@ -18,7 +18,10 @@ def uuids(rng: np.random.Generator, count: int) -> pa.Array:
     text = np.full((count, 36), ord("-"), dtype=np.uint8)
     keep = [i for i in range(36) if i not in _DASHES]
     text[:, keep] = nibbles
-    return pa.array(text.view("S36").ravel()).cast(pa.string())
+    ids = pa.array(text.view("S36").ravel())
+    # pyarrow chunks large numpy byte-string conversions; callers want one flat array.
+    flat = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    return flat.cast(pa.string())
 
 
 def text(values: np.ndarray | pa.Array) -> pa.Array:
