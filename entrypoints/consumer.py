@@ -2,7 +2,7 @@
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
@@ -13,7 +13,7 @@ from application.bronze_loader import (
     ConsumerSettings,
     LoadReport,
 )
-from application.ports import InboundMessage, MessageSource
+from application.ports import MessageSource
 from entrypoints.relay import fault_hook
 
 log = logging.getLogger("flowguard.consumer")
@@ -79,20 +79,28 @@ def install_redaction(settings: Any) -> None:
 def build_consumer(
     container: Any, settings: ConsumerSettings, metrics: ConsumerMetrics, source: MessageSource
 ) -> BronzeConsumer:
-    warehouse = container.bronze_warehouse()
-    warehouse.create_schema()
-    after_merge = fault_hook("consumer.after_write")
-
-    def after_write(messages: Sequence[InboundMessage]) -> None:
-        after_merge(messages)
-
     return BronzeConsumer(
         source,
-        BronzeLoader(warehouse, container.dead_letter_sink()),
+        BronzeLoader(container.bronze_warehouse(), container.dead_letter_sink()),
         settings,
-        after_write=after_write,
+        after_write=fault_hook("consumer.after_write"),
         on_report=metrics.observe,
     )
+
+
+def create_schema_when_ready(container: Any, stop: threading.Event) -> bool:
+    """BRONZE must exist before loading; a warehouse that is down at start-up is waited for."""
+    while not stop.is_set():
+        warehouse = container.bronze_warehouse()
+        try:
+            warehouse.create_schema()
+            return True
+        except Exception as error:
+            log.warning("consumer: warehouse not ready (%s); retrying", type(error).__name__)
+            stop.wait(1.0)
+        finally:
+            warehouse.close()
+    return False
 
 
 def run_consumer(
@@ -104,6 +112,8 @@ def run_consumer(
     metrics = ConsumerMetrics()
     if metrics_port:
         start_http_server(metrics_port, registry=metrics.registry)
+    if not create_schema_when_ready(container, stop):
+        return
     source: MessageSource = container.message_source()
     consumer = build_consumer(container, settings, metrics, source)
     log.info("consumer: started (batch %d, %.2fs)", settings.batch_size, settings.batch_wait)
