@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse
-from snowflake.connector.errors import ProgrammingError
+from snowflake.connector.errors import DatabaseError, ProgrammingError
 
 from entrypoints.api.openapi import problem_responses
 from entrypoints.web.gold import GOLD_TABLES, gold_days, read_gold
@@ -49,13 +50,13 @@ def web_asset(asset: str) -> FileResponse:
     return FileResponse(STATIC / asset)
 
 
-@router.get("/api/v1/metrics/days")
+@router.get("/api/v1/metrics/days", responses=problem_responses(503))
 def metric_days(request: Request) -> dict[str, list[str]]:
     """The days GOLD has been built for, oldest first; none before the first pipeline run."""
     return {"days": _warehouse_read(request, gold_days)}
 
 
-@router.get("/api/v1/metrics/gold/{table}", responses=problem_responses(404))
+@router.get("/api/v1/metrics/gold/{table}", responses=problem_responses(404, 503))
 def gold_table(
     request: Request,
     table: str,
@@ -80,3 +81,7 @@ def _warehouse_read(request: Request, read: Any) -> Any:
         if "does not exist" in str(error.msg):
             return []
         raise
+    except (DatabaseError, duckdb.Error) as error:
+        # Unreachable, or the embedded DuckDB is held by another process: try again later.
+        detail = f"the warehouse is unavailable: {type(error).__name__}"
+        raise HTTPException(503, detail, headers={"Retry-After": "5"}) from error

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from snowflake.connector.errors import ProgrammingError
+from snowflake.connector.errors import OperationalError, ProgrammingError
 
 from entrypoints.web.router import install_web
 
@@ -28,8 +28,8 @@ class FakeWarehouse:
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         self.statements.append((sql, params))
-        if self.missing:
-            raise ProgrammingError(msg="Table with name DAILY_GMV_METRICS does not exist!")
+        if self.failure is not None:
+            raise self.failure
         self.description = [(name,) for name in self.columns]
 
     def fetchall(self) -> list[tuple[Any, ...]]:
@@ -77,9 +77,17 @@ def test_an_unknown_table_is_404_and_never_reaches_the_warehouse() -> None:
 
 
 def test_before_the_first_pipeline_run_there_are_no_days_and_no_rows() -> None:
-    client = _client(FakeWarehouse([], [], missing=True))
+    missing = ProgrammingError(msg="Table with name DAILY_GMV_METRICS does not exist!")
+    client = _client(FakeWarehouse([], [], failure=missing))
     assert client.get("/api/v1/metrics/days").json() == {"days": []}
     assert client.get("/api/v1/metrics/gold/hourly_order_patterns").json()["rows"] == []
+
+
+def test_an_unreachable_warehouse_is_a_503_to_retry() -> None:
+    client = _client(FakeWarehouse([], [], failure=OperationalError(msg="connection refused")))
+    answer = client.get("/api/v1/metrics/gold/user_funnel_metrics")
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "5"
 
 
 def test_the_pages_and_their_assets_are_served() -> None:
