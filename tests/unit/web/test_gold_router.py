@@ -15,9 +15,9 @@ class FakeWarehouse:
     """A DB-API connection factory that answers every SELECT with fixed rows."""
 
     def __init__(
-        self, rows: list[tuple[Any, ...]], columns: list[str], missing: bool = False
+        self, rows: list[tuple[Any, ...]], columns: list[str], failure: Exception | None = None
     ) -> None:
-        self.rows, self.columns, self.missing = rows, columns, missing
+        self.rows, self.columns, self.failure = rows, columns, failure
         self.statements: list[tuple[str, tuple[Any, ...]]] = []
 
     def connect(self) -> "FakeWarehouse":
