@@ -1,11 +1,13 @@
 """The daily pipeline on a real (embedded) warehouse and Spark: build, rebuild, late data."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from pyspark.sql import SparkSession
+from typer.testing import CliRunner
 
+from entrypoints import cli
 from pipelines.markers import read_marker
 from pipelines.tasks import context
 from pipelines.tasks.runner import pending_days, run_days
@@ -61,6 +63,22 @@ def test_every_task_run_is_logged_and_status_shows_the_day_built(built: Batch) -
     assert {state for _, state, _ in runs} == {"success"}
     states = day_states([D])[D]
     assert {state.state for state in states.values()} == {BUILT}
+
+
+def test_the_status_command_shows_every_task_of_the_day_ok(
+    built: Batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = built.container.settings()
+    monkeypatch.setenv("FLOWGUARD_WAREHOUSE", "fakesnow")
+    monkeypatch.setenv("FLOWGUARD_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("FAKESNOW_DB_PATH", str(settings.fakesnow_path))
+    days_back = (datetime.now(UTC).date() - D).days  # from yesterday back to D
+
+    result = CliRunner().invoke(cli.app, ["batch", "status", "--days", str(days_back)])
+
+    assert result.exit_code == 0, result.output
+    (line,) = [row for row in result.output.splitlines() if row.strip().startswith(str(D))]
+    assert line.count("ok") == 8
 
 
 def test_running_a_day_twice_gives_identical_gold(built: Batch) -> None:
