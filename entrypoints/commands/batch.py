@@ -101,15 +101,18 @@ def _build(days: Sequence[date], workers: int, scheduler_url: str | None, force:
 def _run_with_progress(
     days: Sequence[date], workers: int, scheduler_url: str | None, force: bool
 ) -> BuildResult:
-    with _progress() as listener:
+    restated: list[int] = []
+    with _progress(restated) as listener:
         result = run_days(days, workers, scheduler_url, force, listener)
     skipped = len(result.requested) - len(result.pending)
     console.print(f"built {len(result.pending)} day(s), {skipped} already current")
+    if sum(restated):
+        console.print(f"[yellow]{sum(restated)} GOLD figure(s) restated[/] (GOLD.RESTATEMENTS)")
     return result
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[DayTask, str], None]]:
+def _progress(restated: list[int]) -> Iterator[Callable[[DayTask, str], None]]:
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"))
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=False) as bar:
         tracked = bar.add_task("batch", total=None)
@@ -117,6 +120,7 @@ def _progress() -> Iterator[Callable[[DayTask, str], None]]:
         def listener(task: DayTask, outcome: str) -> None:
             label = task.table_name or task.task_family
             bar.update(tracked, advance=1, description=f"{task.day} {label} {outcome}")
+            restated.append(getattr(task, "restated", 0))
 
         yield listener
 

@@ -101,13 +101,17 @@ class GoldTable(DayTask):
 class PublishedDay(DayTask):
     """SILVER and GOLD of the day in the warehouse; the day's last task."""
 
+    restated = 0  # GOLD figures this run changed, for the caller's summary
+
     def requires(self) -> list[GoldTable]:
         return [GoldTable(day=self.day, table=name) for name in GOLD_NAMES]
 
     def build(self, run: Run) -> JobResult:
         previous: dict[str, Any] = read_marker(self.marker()) or {}
         change = InputChange(self.day, old=previous.get("fingerprint"), new=run.fingerprint or {})
-        result, _ = publish_day(context.tables(), context.lake(), self.day, change, run.run_id)
+        result, self.restated = publish_day(
+            context.tables(), context.lake(), self.day, change, run.run_id
+        )
         return result
 
 
