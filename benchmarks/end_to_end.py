@@ -24,7 +24,8 @@ import httpx
 from application.bronze_loader import ConsumerSettings
 from entrypoints.bootstrap import create_container
 from entrypoints.consumer import run_consumer
-from tests.faults.harness import Pipeline, environment, wait_until
+from tests.faults.harness import Pipeline, wait_until
+from tests.faults.seeder import environment
 
 BATCH = 100  # events per HTTP request
 

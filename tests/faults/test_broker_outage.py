@@ -12,11 +12,11 @@ from adapters.snowflake.connection import SnowflakeConfig
 from tests.faults.broker import PrivateBroker
 from tests.faults.harness import (
     Pipeline,
-    Seeder,
     check,
     drop_database,
     wait_for_quiescence,
 )
+from tests.faults.seeder import Seeder
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import subprocess
 
 from confluent_kafka import Consumer, TopicPartition
 
-from tests.faults.harness import Pipeline, Seeder, check, wait_for_quiescence, wait_until
+from tests.faults.harness import Pipeline, check, wait_for_quiescence, wait_until
+from tests.faults.seeder import Seeder
 
 
 def _kafka_messages(pipeline: Pipeline, topic: str) -> int:

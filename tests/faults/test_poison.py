@@ -4,7 +4,8 @@ in BRONZE.FAILED_EVENTS, while the good messages around them keep loading."""
 import orjson
 from confluent_kafka import Consumer, Producer
 
-from tests.faults.harness import Pipeline, Seeder, check, wait_for_quiescence, wait_until
+from tests.faults.harness import Pipeline, check, wait_for_quiescence, wait_until
+from tests.faults.seeder import Seeder
 
 POISON = [b"\x00\xffnot json", b'{"event_id": "x"}', orjson.dumps({"schema_version": 9})]
 
