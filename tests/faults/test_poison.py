@@ -1,6 +1,8 @@
 """Poison messages written straight into the topic: dead-lettered with error headers and kept
 in BRONZE.FAILED_EVENTS, while the good messages around them keep loading."""
 
+import time
+
 import orjson
 from confluent_kafka import Consumer, Producer
 
@@ -17,9 +19,11 @@ def _dead_letters(pipeline: Pipeline) -> list[tuple[bytes, dict[str, bytes | Non
     )  # fmt: skip
     consumer.subscribe([pipeline.topics[2]])
     found = []
-    for message in consumer.consume(100, 10):
-        if message.error() is None:
-            found.append((message.value() or b"", dict(message.headers() or [])))
+    deadline = time.monotonic() + 20
+    while len(found) < len(POISON) and time.monotonic() < deadline:
+        for message in consumer.consume(len(POISON), 1.0):
+            if message.error() is None:
+                found.append((message.value() or b"", dict(message.headers() or [])))
     consumer.close()
     return found
 
