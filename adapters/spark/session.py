@@ -1,6 +1,6 @@
 """SparkSession resource: one local (or cluster) session per process, configured from settings."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pyspark.sql import SparkSession
@@ -38,10 +38,15 @@ def build_session(config: SparkConfig) -> SparkSession:
     return session
 
 
-def spark_session(config: SparkConfig) -> Iterator[SparkSession]:
+def spark_session(
+    config: SparkConfig, build: Callable[[SparkConfig], SparkSession] = build_session
+) -> Iterator[SparkSession]:
     """dependency-injector Resource: start the session, stop it on shutdown_resources()."""
-    session = build_session(config)
+    session = build(config)
     try:
         yield session
-    finally:
-        session.stop()
+    except GeneratorExit:
+        # Collected without shutdown_resources(): getOrCreate shares one session per process,
+        # and another owner may still be using it, so only an explicit shutdown stops it.
+        raise
+    session.stop()
