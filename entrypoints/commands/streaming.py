@@ -75,12 +75,14 @@ def stream(
 
 @warehouse_app.command("init")
 def warehouse_init() -> None:
-    """Create the BRONZE schema and tables (idempotent)."""
+    """Create the BRONZE, SILVER and GOLD schemas and tables (idempotent)."""
     container = create_container()
     warehouse = container.bronze_warehouse()
     warehouse.create_schema()
     warehouse.close()
-    typer.echo("BRONZE schema and tables are in place")
+    # SILVER/GOLD too, so dashboards can read (empty) GOLD before the first batch run.
+    container.batch_tables().init_schema()
+    typer.echo("BRONZE, SILVER and GOLD schemas and tables are in place")
 
 
 def register(app: typer.Typer) -> None:
