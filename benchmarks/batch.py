@@ -27,7 +27,15 @@ from pipelines.jobs.catalog import CatalogRows
 from pipelines.jobs.gold import GOLD_NAMES, build_gold_day
 from pipelines.jobs.lake import Lake
 from pipelines.jobs.silver import build_silver_day
-from pipelines.transforms import build_gold, build_silver
+from pipelines.transforms import (
+    Silver,
+    build_gold,
+    clicks_clean,
+    order_events,
+    order_lines,
+    orders_clean,
+    user_first_orders,
+)
 from pipelines.transforms.schemas import USER_FIRST_ORDERS
 from tests.reference.duckdb_gold import reference_gold
 from tests.support.bronze_datagen import Catalog, Mix, generate_day, load_catalog
@@ -77,8 +85,14 @@ def through_transforms(spark: SparkSession, lake: Lake, catalog: Catalog) -> dic
     read = {k: spark.read.parquet(str(lake.day_dir(t, DAY))) for k, t in SOURCES.items()}
     shops, items = (spark.createDataFrame(t) for t in (catalog.restaurants, catalog.items))
     prior = spark.createDataFrame([], USER_FIRST_ORDERS.schema)
-    silver = build_silver(
-        read["orders"], read["clicks"], shops, items, prior_first_orders=prior, day=DAY
+    # As the silver job does: parsed order events are cached, they feed two SILVER tables.
+    events = order_events(read["orders"], DAY).cache()
+    orders = orders_clean(events, shops, items, prior, DAY).cache()
+    silver = Silver(
+        orders_clean=orders,
+        order_lines=order_lines(events, items, orders, DAY),
+        user_first_orders=user_first_orders(orders),
+        clicks_clean=clicks_clean(read["clicks"], shops, items, DAY),
     )
     stages: dict[str, float] = {}
     for name, frame in vars(silver).items():

@@ -38,13 +38,10 @@ def orders_clean(
 ) -> DataFrame:
     """SILVER.ORDERS_CLEAN for `day` from `order_events(...)`, the catalog, and the prior
     SILVER.USER_FIRST_ORDERS rows (those dated `day` or later are ignored)."""
-    orders = _orders(events, day)
-    stats = _line_stats(_lines(orders, items))
+    orders = _with_line_stats(_orders(events, day), items)
     shops = restaurants.select(*RESTAURANT_COLUMNS).withColumn("_KNOWN_SHOP", F.lit(True))
-    checked = (
-        orders.join(stats, on="ORDER_ID", how="left")
-        .join(F.broadcast(shops), on="RESTAURANT_ID", how="left")
-        .withColumn("INVALID_REASON", _invalid_reason())
+    checked = orders.join(F.broadcast(shops), on="RESTAURANT_ID", how="left").withColumn(
+        "INVALID_REASON", _invalid_reason()
     )
     checked = checked.withColumns(
         {"IS_VALID": F.col("INVALID_REASON").isNull(), "ORDER_HOUR": F.hour("PLACED_AT")}
@@ -54,7 +51,8 @@ def orders_clean(
 
 def order_lines(events: DataFrame, items: DataFrame, orders: DataFrame, day: date) -> DataFrame:
     """SILVER.ORDER_LINES for `day`; each line takes its order's IS_VALID from ORDERS_CLEAN."""
-    lines = _lines(_orders(events, day), items)
+    placed = _orders(events, day).select("ORDER_ID", "ORDER_DATE", "RESTAURANT_ID", "LINES")
+    lines = _lines(placed, items)
     validity = orders.select("ORDER_ID", "IS_VALID")
     named = lines.withColumn("ITEM_NAME", F.coalesce("ITEM_NAME", "PAYLOAD_NAME"))
     return conform(named.join(validity, on="ORDER_ID", how="inner"), ORDER_LINES)
@@ -117,14 +115,13 @@ _PLACED_FIELDS = {
 }
 
 
-def _lines(orders: DataFrame, items: DataFrame) -> DataFrame:
-    exploded = orders.select(
-        "ORDER_ID", "ORDER_DATE", "RESTAURANT_ID", F.posexplode("LINES").alias("POS", "L")
-    )
+def _lines(orders: DataFrame, items: DataFrame, outer: bool = False) -> DataFrame:
+    """One row per line (with `outer`, orders without lines keep one row of NULL line fields)."""
+    explode = F.posexplode_outer if outer else F.posexplode
+    carried = [c for c in orders.columns if c != "LINES"]
+    exploded = orders.select(*carried, explode("LINES").alias("POS", "L"))
     lines = exploded.select(
-        "ORDER_ID",
-        "ORDER_DATE",
-        "RESTAURANT_ID",
+        *carried,
         (F.col("POS") + 1).alias("LINE_NUMBER"),
         F.col("L.item_id").alias("ITEM_ID"),
         F.col("L.name").alias("PAYLOAD_NAME"),
@@ -142,16 +139,26 @@ def _any(condition: Column) -> Column:
     return F.coalesce(F.max(condition), F.lit(False))
 
 
-def _line_stats(lines: DataFrame) -> DataFrame:
-    quantity = F.col("QUANTITY")
+def _with_line_stats(orders: DataFrame, items: DataFrame) -> DataFrame:
+    """Each order with its line checks, in one pass: explode, look items up, fold back per order.
+    (Joining aggregated lines back to the orders made Spark compute the orders twice.)"""
+    kept = [c for c in orders.columns if c != "LINES"]
+    lines = _lines(
+        orders.select(*kept, F.size("LINES").alias("N_LINES"), "LINES"), items, outer=True
+    )
+    quantity, known_line = F.col("QUANTITY"), F.col("LINE_NUMBER").isNotNull()
     return lines.groupBy("ORDER_ID").agg(
-        F.count("*").alias("LINE_COUNT"),
+        *[F.first(c).alias(c) for c in kept if c != "ORDER_ID"],
+        F.first("N_LINES").alias("N_LINES"),
+        F.count("LINE_NUMBER").alias("LINE_COUNT"),
         F.coalesce(F.sum(quantity), F.lit(0)).alias("ITEM_COUNT"),
         F.sum("LINE_TOTAL").alias("LINES_TOTAL"),
-        _any(F.col("LINE_TOTAL").isNull()).alias("_MISSING_LINE_TOTAL"),
-        _any(F.col("ITEM_RESTAURANT_ID").isNull()).alias("_UNKNOWN_ITEM"),
+        _any(known_line & F.col("LINE_TOTAL").isNull()).alias("_MISSING_LINE_TOTAL"),
+        _any(known_line & F.col("ITEM_RESTAURANT_ID").isNull()).alias("_UNKNOWN_ITEM"),
         _any(F.col("ITEM_RESTAURANT_ID") != F.col("RESTAURANT_ID")).alias("_FOREIGN_ITEM"),
-        _any(quantity.isNull() | (quantity < 1) | (quantity > 50)).alias("_BAD_QUANTITY"),
+        _any(known_line & (quantity.isNull() | (quantity < 1) | (quantity > 50))).alias(
+            "_BAD_QUANTITY"
+        ),
     )
 
 
@@ -161,7 +168,7 @@ def _invalid_reason() -> Column:
         F.col("USER_ID").isNull()
         | F.col("RESTAURANT_ID").isNull()
         | F.col("RAW_TOTAL").isNull()
-        | F.coalesce(F.size("LINES") < 1, F.lit(True))
+        | F.coalesce(F.col("N_LINES") < 1, F.lit(True))
     )
     bad_amount = (
         total.isNull()
