@@ -4,33 +4,19 @@ consumer -> BRONZE on the fakesnow server. Exactly the accepted events arrive, o
 import json
 import socket
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
-from adapters.snowflake.connection import SnowflakeConfig
-from tests.faults.harness import Pipeline, check, drop_database, wait_for_quiescence, wait_until
+from tests.faults.harness import Pipeline, check, wait_for_quiescence, wait_until
+from tests.faults.pipeline_fixture import pipeline
+
+__all__ = ["pipeline"]
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDERS = 40
 CLICK_SESSIONS = 30
 CLICKS_PER_SESSION = 5
-
-
-@pytest.fixture
-def pipeline(
-    postgres_dsn: str, kafka_bootstrap: str, fakesnow_server: SnowflakeConfig, tmp_path: Path
-) -> Iterator[Pipeline]:
-    assert fakesnow_server.host, "the fakesnow server is not configured"
-    assert fakesnow_server.port, "the fakesnow server is not configured"
-    built = Pipeline(
-        postgres_dsn, kafka_bootstrap, fakesnow_server.host, fakesnow_server.port, tmp_path
-    )
-    yield built
-    built.stop_all()
-    drop_database(postgres_dsn, built.database)
 
 
 def _free_port() -> int:
