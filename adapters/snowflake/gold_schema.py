@@ -1,6 +1,8 @@
 """SILVER and GOLD DDL (docs/metrics.md), plus the batch run log and restatements; Snowflake SQL
 that fakesnow also runs."""
 
+from adapters.snowflake.schema import run_ddl
+
 _TS = "TIMESTAMP_NTZ"
 _MONEY = "NUMBER(18,2)"
 _COUNT = "NUMBER(38,0)"
@@ -93,9 +95,4 @@ GOLD_DDL = (
 
 def init_silver_gold(connection: object) -> None:
     """Create the SILVER and GOLD schemas and tables; safe to run any number of times."""
-    cursor = connection.cursor()  # type: ignore[attr-defined]
-    try:
-        for statement in GOLD_DDL:
-            cursor.execute(statement)
-    finally:
-        cursor.close()
+    run_ddl(connection, GOLD_DDL)

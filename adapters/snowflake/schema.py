@@ -1,5 +1,7 @@
 """BRONZE DDL (docs/contracts.md): the same statements run on Snowflake and on fakesnow."""
 
+from collections.abc import Iterable
+
 RAW_COLUMNS = """(
     INGESTION_ID VARCHAR(36) NOT NULL,
     EVENT_TYPE VARCHAR(64) NOT NULL,
@@ -62,11 +64,16 @@ BRONZE_DDL = (
 )
 
 
-def init_bronze(connection: object) -> None:
-    """Create the BRONZE schema and tables; safe to run any number of times."""
+def run_ddl(connection: object, statements: Iterable[str]) -> None:
+    """Run idempotent DDL statements in order on one cursor."""
     cursor = connection.cursor()  # type: ignore[attr-defined]
     try:
-        for statement in BRONZE_DDL:
+        for statement in statements:
             cursor.execute(statement)
     finally:
         cursor.close()
+
+
+def init_bronze(connection: object) -> None:
+    """Create the BRONZE schema and tables; safe to run any number of times."""
+    run_ddl(connection, BRONZE_DDL)
