@@ -4,6 +4,8 @@ Each port has a `Selector` keyed by configuration; the embedded set is the defau
 Tests override providers (`container.x.override(...)`) instead of patching.
 """
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from adapters.memory.event_publisher import (
 )
 from adapters.memory.event_store import memory_event_store_env
 from adapters.memory.failed_event_store import MemoryFailedEventStore
-from adapters.postgres.event_store import postgres_event_store_env
+from adapters.postgres.event_store import postgres_event_store_env, schema_lock
 from adapters.postgres.failed_event_store import PostgresFailedEventStore
 from adapters.snowflake.bronze_warehouse import SnowflakeBronzeWarehouse
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
@@ -95,9 +97,22 @@ def _remote_stager(settings: Settings) -> InsertStager | SnowflakePandasStager:
     return SnowflakePandasStager() if settings.snowflake_account else InsertStager()
 
 
-def _tracking_recorder(app: FlowGuardApp) -> object:
+SchemaLock = Callable[[], AbstractContextManager[object]]
+
+
+def _postgres_schema_lock(settings: Settings) -> SchemaLock:
+    return partial(schema_lock, _dsn(settings))
+
+
+def _flowguard_app(schema_guard: SchemaLock, **kwargs: object) -> FlowGuardApp:
+    with schema_guard():  # the constructor creates the event store's tables
+        return FlowGuardApp(**kwargs)  # type: ignore[arg-type]
+
+
+def _tracking_recorder(app: FlowGuardApp, schema_guard: SchemaLock) -> object:
     # The relay's position lives in the event store's own database.
-    return app.factory.tracking_recorder()
+    with schema_guard():
+        return app.factory.tracking_recorder()
 
 
 class Container(containers.DeclarativeContainer):
@@ -127,6 +142,13 @@ class Container(containers.DeclarativeContainer):
         sqlite=providers.Callable(sqlite_event_store_env, settings.provided.sqlite_path),
         postgres=providers.Callable(_postgres_env, settings),
     )
+    # Held while a process creates tables, so processes starting together do not race.
+    schema_guard = providers.Selector(
+        config.event_store,
+        memory=providers.Object(nullcontext),
+        sqlite=providers.Object(nullcontext),
+        postgres=providers.Callable(_postgres_schema_lock, settings),
+    )
     failed_event_store = providers.Selector(
         config.event_store,
         memory=providers.Singleton(MemoryFailedEventStore),
@@ -137,7 +159,8 @@ class Container(containers.DeclarativeContainer):
     )
     # One per process; call `.close()` on shutdown to stop the group-commit writer.
     flowguard_app = providers.Singleton(
-        FlowGuardApp,
+        _flowguard_app,
+        schema_guard,
         env=providers.Callable(_app_env, event_store_env),
         catalog=catalog,
         failed_events=failed_event_store,
@@ -159,7 +182,7 @@ class Container(containers.DeclarativeContainer):
         name="relay",
         recorder=flowguard_app.provided.recorder,
         mapper=flowguard_app.provided.mapper,
-        tracking=providers.Callable(_tracking_recorder, flowguard_app),
+        tracking=providers.Callable(_tracking_recorder, flowguard_app, schema_guard),
         publisher=event_publisher,
         topics=topics,
     )

@@ -1,5 +1,9 @@
 """The production event store: eventsourcing's PostgreSQL recorders, configured from a DSN."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 
@@ -23,3 +27,22 @@ def postgres_event_store_env(dsn: str, pool_size: int = 8, schema: str = "") -> 
     if schema:
         env["POSTGRES_SCHEMA"] = schema
     return env
+
+
+# Any fixed bigint: the key every FlowGuard process takes while it creates tables.
+SCHEMA_LOCK_KEY = 0x466C6F7747756172
+
+
+@contextmanager
+def schema_lock(dsn: str) -> Iterator[None]:
+    """One schema creator at a time per database.
+
+    Concurrent `CREATE TABLE IF NOT EXISTS` of a new table is not safe in PostgreSQL: the
+    loser fails on pg_type's unique index. The gateway, relay and consumer start together.
+    """
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from adapters.postgres.event_store import SCHEMA_LOCK_KEY
 from application.errors import StoreUnavailable
 from application.failed_event_codec import decode, encode
 from application.results import FailedEvent
@@ -26,7 +27,8 @@ COLUMNS = "failed_id, kind, payload, errors, received_at"
 class PostgresFailedEventStore:
     def __init__(self, dsn: str, max_size: int = 4) -> None:
         self._pool = ConnectionPool(dsn, min_size=1, max_size=max_size, open=True, timeout=5)
-        with self._connection() as conn:
+        with self._connection() as conn:  # the lock lasts until this transaction commits
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
             conn.execute(SCHEMA)
 
     def add(self, events: Sequence[FailedEvent]) -> None:

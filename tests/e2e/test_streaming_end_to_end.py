@@ -65,7 +65,10 @@ def test_events_posted_over_http_reach_bronze_exactly_once(pipeline: Pipeline) -
     relay = pipeline.start_relay()
     consumer = pipeline.start_consumer()
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-        wait_until(lambda: _ready(client), 30, "the gateway to answer /readyz")
+        wait_until(
+            lambda: _ready(client), 60, "the gateway to answer /readyz",
+            diagnose=lambda: pipeline.log("api")[-4000:],
+        )  # fmt: skip
         accepted = _post_events(client)
 
     total = sum(accepted.values())

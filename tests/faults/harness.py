@@ -210,11 +210,18 @@ def _in_order(rows: list[tuple[Any, ...]]) -> bool:
     return len(partitions) == 1 and offsets == sorted(offsets)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str, poll: float = 0.5) -> None:
+def wait_until(
+    condition: Callable[[], bool],
+    timeout: float,
+    what: str,
+    poll: float = 0.5,
+    diagnose: Callable[[], str] = str,
+) -> None:
+    """Poll `condition`; on timeout fail with `diagnose()` (say, a process log) in the message."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{diagnose()}")
         time.sleep(poll)
 
 

@@ -60,7 +60,9 @@ def test_killing_postgres_connections_while_the_gateway_writes(pipeline: Pipelin
     pipeline.start("api", "uvicorn", "entrypoints.api.main:build", "--factory", "--port", str(port))
     pipeline.start_relay()
     pipeline.start_consumer()
-    wait_until(lambda: _ready(base_url), 40, "the gateway")
+    wait_until(
+        lambda: _ready(base_url), 60, "the gateway", diagnose=lambda: pipeline.log("api")[-4000:]
+    )
     acked: list[str] = []
     writer = threading.Thread(target=_write, args=(base_url, 40, acked))
     writer.start()
