@@ -4,8 +4,9 @@ and records its position (eventsourcing tracking) only after the bus confirmed d
 Why not eventsourcing's ProjectionRunner: it records tracking per event inside
 `process_event`, while here a position may be recorded only after an asynchronous delivery
 report for every message up to it; and the SQLite recorder does not support `subscribe`.
-So the relay reads the recorder's `select_notifications` directly, in large sections, and keeps
-its position with the library's `TrackingRecorder` in the event store's own database.
+So the relay reads the notification log directly, in large sections (raw rows where the
+store's adapter offers them, else the recorder's `select_notifications`), and keeps its position
+with the library's `TrackingRecorder` in the event store's own database.
 """
 
 import logging
@@ -15,16 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import (
-    ApplicationRecorder,
-    Mapper,
-    Notification,
-    Tracking,
-    TrackingRecorder,
-)
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Tracking, TrackingRecorder
 
+from application.notification_log import NotificationLog, RecorderLog
 from application.ports import EventPublisher, OutboundMessage, PendingDelivery, PublishError
-from application.stored_envelope import StoredEnvelopes
+from application.stored_envelope import LogRow, StoredEnvelopes
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +70,18 @@ class OutboxRelay:
         topics: Topics | None = None,
         settings: RelaySettings | None = None,
         after_delivery: Callable[[int], None] = _no_hook,
+        log: NotificationLog | None = None,
     ) -> None:
         self.name = name
-        self._recorder = recorder
+        self._log = log or RecorderLog(recorder)
         self._envelopes = StoredEnvelopes(mapper)
         self._tracking = tracking
         self._publisher = publisher
         self._topics = topics or Topics()
         self._settings = settings or RelaySettings()
         self._after_delivery = after_delivery
+        # Stored event topic -> (bus topic, event type), ("", "") for internal events.
+        self._routes: dict[str, tuple[str, str]] = {}
         self._in_flight: deque[tuple[int, int, PendingDelivery]] = deque()
         self._read_position = self.position()
         self.published = 0
@@ -93,16 +92,16 @@ class OutboxRelay:
 
     def step(self) -> int:
         """Read and publish one section; record what has been confirmed. Returns events read."""
-        notifications = self._read_section()
-        if notifications:
-            delivery = self._publisher.publish(self._messages(notifications))
-            self._in_flight.append((notifications[-1].id, len(notifications), delivery))
-            self._read_position = notifications[-1].id
+        rows = self._log.read(self._read_position, self._settings.section_size)
+        if rows:
+            delivery = self._publisher.publish(self._messages(rows))
+            self._in_flight.append((rows[-1][0], len(rows), delivery))
+            self._read_position = rows[-1][0]
         while self._in_flight and (
-            len(self._in_flight) >= self._settings.max_in_flight or not notifications
+            len(self._in_flight) >= self._settings.max_in_flight or not rows
         ):
             self._confirm_oldest()
-        return len(notifications)
+        return len(rows)
 
     def drain(self) -> None:
         """Publish until the log is exhausted and everything read is recorded."""
@@ -124,29 +123,29 @@ class OutboxRelay:
                 )
                 self._recover(stop)
 
-    def _read_section(self) -> Sequence[Notification]:
-        return self._recorder.select_notifications(
-            start=self._read_position,
-            limit=self._settings.section_size,
-            inclusive_of_start=False,
-        )
+    def _messages(self, rows: Sequence[LogRow]) -> list[OutboundMessage]:
+        # The hot loop: locals instead of attribute lookups, one dict lookup to route.
+        messages: list[OutboundMessage] = []
+        append = messages.append
+        routes = self._routes
+        envelope = self._envelopes.from_row
+        for row in rows:
+            topic, event_type = routes.get(row[3]) or self._route(row[3])
+            if topic:
+                append(OutboundMessage(topic, row[1].encode(), envelope(row, event_type)))
+        return messages
 
-    def _messages(self, notifications: Sequence[Notification]) -> list[OutboundMessage]:
+    def _route(self, stored_topic: str) -> tuple[str, str]:
         # Events without an event_type are internal bookkeeping (docs/contracts.md): skipped,
         # but the position still moves past them.
-        messages = []
-        for notification in notifications:
-            value = self._envelopes.envelope(notification)
-            if value is not None:
-                event_type = self._envelopes.event_type(notification.topic) or ""
-                messages.append(
-                    OutboundMessage(
-                        topic=self._topics.for_event_type(event_type),
-                        key=str(notification.originator_id).encode(),
-                        value=value,
-                    )
-                )
-        return messages
+        event_type = self._envelopes.event_type(stored_topic)
+        route = (
+            ("", "")
+            if event_type is None
+            else (self._topics.for_event_type(event_type), event_type)
+        )
+        self._routes[stored_topic] = route
+        return route
 
     def _confirm_oldest(self) -> None:
         last_id, count, delivery = self._in_flight[0]

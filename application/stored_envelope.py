@@ -6,6 +6,9 @@ JSONTranscoder already holds everything the envelope needs, so this reads it wit
 rewrites the three standard transcodings (uuid_hex, decimal_str, datetime_iso) directly. Anything
 else (a cipher, a compressor, another transcoding) falls back to the mapper, so the result is
 always `envelope_bytes(mapper.to_domain_event(notification))`, byte for byte.
+
+The relay hands over raw log rows (`LogRow`: notification id, aggregate id as text, version,
+topic, state), so no `Notification` or `UUID` object is built per event either.
 """
 
 from datetime import datetime
@@ -23,6 +26,13 @@ from application.envelope import (
     format_timestamp,
     to_json,
 )
+
+# (notification id, aggregate id in str(UUID) form, aggregate version, topic, stored state)
+LogRow = tuple[int, str, int, str, bytes]
+
+# Meta attributes the envelope does not read from the state; dropped from the payload.
+_OTHER_META = tuple(META_ATTRIBUTES - {"event_id", "event_time", "received_at"})
+_TYPE_KEY = b'"_type_"'
 
 
 class _NotStandardError(Exception):
@@ -55,8 +65,19 @@ def _transcoded(kind: str, data: Any) -> Any:
     raise _NotStandardError(kind)
 
 
+def row_of(notification: Notification) -> LogRow:
+    """The log row of a notification, for readers that only offer notifications."""
+    return (
+        notification.id,
+        str(notification.originator_id),
+        notification.originator_version,
+        notification.topic,
+        notification.state,
+    )
+
+
 class StoredEnvelopes:
-    """Builds envelope bytes from notifications; `None` for internal (unpublished) events."""
+    """Builds envelope bytes from stored events; `None` for internal (unpublished) events."""
 
     def __init__(self, mapper: Mapper[Any]) -> None:
         self._mapper = mapper
@@ -66,38 +87,68 @@ class StoredEnvelopes:
             and mapper.compressor is None
         )
         self._event_types: dict[str, str | None] = {}
+        # Topics of classes the mapper upcasts (class_version > 1): never the fast path.
+        self._upcast: set[str] = set()
 
     def event_type(self, topic: str) -> str | None:
         if topic not in self._event_types:
-            event_type = getattr(resolve_topic(topic), "event_type", None)
+            cls = resolve_topic(topic)
+            event_type = getattr(cls, "event_type", None)
             self._event_types[topic] = event_type if isinstance(event_type, str) else None
+            if getattr(cls, "class_version", 1) != 1:
+                self._upcast.add(topic)
         return self._event_types[topic]
 
     def envelope(self, notification: Notification) -> bytes | None:
         event_type = self.event_type(notification.topic)
         if event_type is None:
             return None
-        if self._direct:
+        return self.from_row(row_of(notification), event_type)
+
+    def from_row(self, row: LogRow, event_type: str) -> bytes:
+        """The envelope of a published event (`event_type` is that of `row`'s topic)."""
+        if self._direct and row[3] not in self._upcast:
             try:
-                return self._direct_envelope(notification, event_type)
+                return _direct_envelope(row, event_type)
             except _NotStandardError:
                 pass
+        notification = Notification(
+            id=row[0], originator_id=row[1], originator_version=row[2], topic=row[3], state=row[4]
+        )
+        # The envelope only str()s the originator id: the text form gives the same bytes.
         return envelope_bytes(self._mapper.to_domain_event(notification))
 
-    def _direct_envelope(self, notification: Notification, event_type: str) -> bytes:
-        state = orjson.loads(notification.state)
-        return to_json(
-            {
-                "event_id": _uuid(_encoded(state["event_id"], "uuid_hex")),
-                "event_type": event_type,
-                "aggregate_id": str(notification.originator_id),
-                "aggregate_version": notification.originator_version,
-                "event_time": _timestamp(state["event_time"]),
-                "received_at": _timestamp(state["received_at"]),
-                "schema_version": SCHEMA_VERSION,
-                "payload": {k: _plain(v) for k, v in state.items() if k not in META_ATTRIBUTES},
-            }
-        )
+
+def _direct_envelope(row: LogRow, event_type: str) -> bytes:
+    raw = row[4]
+    state = orjson.loads(raw)
+    event_id = state.pop("event_id")
+    event_time = state.pop("event_time")
+    received_at = state.pop("received_at")
+    if "class_version" in state:
+        raise _NotStandardError("class_version")  # the mapper upcasts
+    transcoded = 3
+    for name in _OTHER_META:
+        value = state.pop(name, None)
+        if type(value) is dict and "_type_" in value:
+            transcoded += 1
+    # Every transcoded value is a {"_type_": ..., "_data_": ...} object written without escapes
+    # (JSONTranscoder), so when the meta attributes account for every "_type_" in the stored
+    # bytes, the payload holds none and needs no rewriting. Otherwise rewrite it (the rare case).
+    if raw.count(_TYPE_KEY) != transcoded:
+        state = {k: _plain(v) for k, v in state.items()}
+    return to_json(
+        {
+            "event_id": _uuid(_encoded(event_id, "uuid_hex")),
+            "event_type": event_type,
+            "aggregate_id": row[1],
+            "aggregate_version": row[2],
+            "event_time": _timestamp(event_time),
+            "received_at": _timestamp(received_at),
+            "schema_version": SCHEMA_VERSION,
+            "payload": state,
+        }
+    )
 
 
 def _encoded(value: Any, kind: str) -> Any:

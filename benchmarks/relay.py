@@ -15,6 +15,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from adapters.kafka.config import PRODUCER_TUNING, KafkaConnection
 from adapters.kafka.event_publisher import KafkaEventPublisher
+from adapters.sqlite.notification_log import SqliteNotificationLog
 from application.envelope import envelope_bytes
 from application.relay import OutboxRelay, Topics
 from tests.unit.streaming.sample_app import SampleApp
@@ -56,6 +57,7 @@ def relay_rate(bootstrap: str, app: SampleApp, topics: Topics) -> tuple[float, i
     relay = OutboxRelay(
         name="bench", recorder=app.recorder, mapper=app.mapper,
         tracking=app.factory.tracking_recorder(), publisher=publisher, topics=topics,
+        log=SqliteNotificationLog(app.recorder),  # as bootstrap wires it for SQLite
     )  # fmt: skip
     started = time.perf_counter()
     relay.drain()

@@ -25,6 +25,7 @@ from adapters.memory.event_store import memory_event_store_env
 from adapters.memory.failed_event_store import MemoryFailedEventStore
 from adapters.postgres.event_store import postgres_event_store_env, schema_lock
 from adapters.postgres.failed_event_store import PostgresFailedEventStore
+from adapters.postgres.notification_log import PostgresNotificationLog
 from adapters.snowflake.bronze_warehouse import SnowflakeBronzeWarehouse
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
 from adapters.snowflake.staging import FakesnowPandasStager, InsertStager, SnowflakePandasStager
@@ -32,6 +33,7 @@ from adapters.snowflake.tables import SnowflakeTables
 from adapters.spark.session import SparkConfig, spark_session
 from adapters.sqlite.event_store import sqlite_event_store_env
 from adapters.sqlite.failed_event_store import SqliteFailedEventStore
+from adapters.sqlite.notification_log import SqliteNotificationLog
 from application.app import FlowGuardApp
 from application.relay import OutboxRelay, Topics
 from entrypoints.settings import Settings, load_settings
@@ -185,6 +187,13 @@ class Container(containers.DeclarativeContainer):
         tracking=providers.Callable(_tracking_recorder, flowguard_app, schema_guard),
         publisher=event_publisher,
         topics=topics,
+        # Raw rows from the store's own tables; in memory, the recorder's notifications.
+        log=providers.Selector(
+            config.event_store,
+            memory=providers.Object(None),
+            sqlite=providers.Factory(SqliteNotificationLog, flowguard_app.provided.recorder),
+            postgres=providers.Factory(PostgresNotificationLog, flowguard_app.provided.recorder),
+        ),
     )
     consumer_group = providers.Object("flowguard-bronze")
     message_source = providers.Selector(

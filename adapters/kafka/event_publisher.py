@@ -1,7 +1,7 @@
 """KafkaEventPublisher: the relay's EventPublisher on an idempotent confluent-kafka producer."""
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from confluent_kafka import KafkaError, Message, Producer
@@ -53,21 +53,28 @@ class KafkaEventPublisher:
     def publish(self, messages: Sequence[OutboundMessage]) -> KafkaDelivery:
         self._renew_if_fatal()
         delivery = KafkaDelivery(self._producer, len(messages))
-        for message in messages:
-            self._produce(message, delivery)
+        # The hot loop: bound methods in locals, the queue-full case off the common path.
+        produce = self._producer.produce
+        on_delivery = delivery.on_delivery
+        for topic, key, value in messages:
+            try:
+                produce(topic, value, key, on_delivery=on_delivery)
+            except BufferError:
+                self._produce_when_room(topic, key, value, on_delivery)
         self._producer.poll(0)
         return delivery
 
-    def _produce(self, message: OutboundMessage, delivery: KafkaDelivery) -> None:
+    def _produce_when_room(
+        self, topic: str, key: bytes, value: bytes, on_delivery: Callable[..., None]
+    ) -> None:
         while True:
+            # The local queue is full: serve delivery reports to make room.
+            self._producer.poll(0.05)
             try:
-                self._producer.produce(
-                    message.topic, message.value, message.key, on_delivery=delivery.on_delivery
-                )
+                self._producer.produce(topic, value, key, on_delivery=on_delivery)
                 return
             except BufferError:
-                # The local queue is full: serve delivery reports to make room.
-                self._producer.poll(0.05)
+                pass
 
     def _renew_if_fatal(self) -> None:
         # An idempotent producer that hit a fatal error (e.g. a timed-out sequence) must be
