@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # --- Catalog, failed events, idempotency (domain and gateway) -------------------------------
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
@@ -120,9 +120,10 @@ class DeadLetterSink(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class BronzeRow:
-    """One row of BRONZE.ORDERS_RAW / CLICKS_RAW (docs/contracts.md)."""
+class BronzeRow(NamedTuple):
+    """One row of BRONZE.ORDERS_RAW / CLICKS_RAW (docs/contracts.md), fields in column order.
+    A named tuple, not a frozen dataclass: the consumer builds one per message, and the
+    dataclass's __init__ cost more than validating the message."""
 
     ingestion_id: str
     event_type: str
@@ -136,7 +137,7 @@ class BronzeRow:
     source_topic: str
     source_partition: int
     source_offset: int
-    ingested_at: datetime = field(compare=False)
+    ingested_at: datetime
 
 
 class BronzeWarehouse(Protocol):

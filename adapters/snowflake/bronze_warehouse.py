@@ -28,9 +28,10 @@ RAW_TABLES = ("ORDERS_RAW", "CLICKS_RAW")
 def merge_sql(table: str, key: str, columns: Sequence[str], bound: str = "") -> str:
     names = ", ".join(columns)
     values = ", ".join(f"s.{c}" for c in columns)
-    # fakesnow needs a subquery source; Snowflake accepts it too.
+    # fakesnow needs a subquery source; Snowflake accepts it too. `*`, because the stage has
+    # the table's DDL, and fakesnow rewrites every node of the statement, twice, per batch.
     return (
-        f"MERGE INTO BRONZE.{table} t USING (SELECT {names} FROM STAGE_{table}) s "
+        f"MERGE INTO BRONZE.{table} t USING (SELECT * FROM STAGE_{table}) s "
         f"ON t.{key} = s.{key}{bound} "
         f"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({values})"
     )
@@ -46,11 +47,19 @@ def date_bound(rows: Sequence[BronzeRow]) -> str:
 
 
 def raw_tuple(row: BronzeRow) -> tuple[Any, ...]:
-    return (
-        row.ingestion_id, row.event_type, row.aggregate_id, row.aggregate_version,
-        row.event_time, row.event_date, row.received_at, row.schema_version, row.payload,
-        row.source_topic, row.source_partition, row.source_offset, row.ingested_at,
-    )  # fmt: skip
+    # A BronzeRow's fields are the columns, in order (RAW_COLUMN_NAMES).
+    return tuple(row)
+
+
+def raw_arrow_types() -> list[Any]:
+    """RAW_COLUMNS as Arrow types, in order, for stagers that build Arrow data."""
+    import pyarrow as pa
+
+    text, number, timestamp = pa.string(), pa.int64(), pa.timestamp("us")
+    return [
+        text, text, text, number, timestamp, pa.date32(), timestamp, number, text,
+        text, number, number, timestamp,
+    ]  # fmt: skip
 
 
 def failed_tuple(failure: FailedMessage, failed_at: datetime) -> tuple[Any, ...]:
@@ -73,6 +82,7 @@ class SnowflakeBronzeWarehouse:
         self._stager = stager
         self._connection: Any = None
         self._stages: set[str] = set()  # temporary tables live as long as the session
+        self._raw_types = raw_arrow_types()
 
     def create_schema(self) -> None:
         self._run(init_bronze)
@@ -83,10 +93,12 @@ class SnowflakeBronzeWarehouse:
             raise ValueError(f"not a BRONZE raw table: {table}")
         if not rows:
             return 0
-        tuples = [raw_tuple(r) for r in rows]
+        tuples = [raw_tuple(r) for r in rows]  # plain tuples for every connector's binding
         sql = merge_sql(table, "INGESTION_ID", RAW_COLUMN_NAMES, date_bound(rows))
         inserted: int = self._run(
-            lambda c: self._stage_and_merge(c, table, RAW_COLUMNS, tuples, sql)
+            lambda c: self._stage_and_merge(
+                c, table, RAW_COLUMNS, tuples, sql, arrow_types=self._raw_types
+            )
         )
         return inserted
 
@@ -102,7 +114,14 @@ class SnowflakeBronzeWarehouse:
         )
 
     def _stage_and_merge(
-        self, connection: Any, table: str, ddl: str, rows: list[tuple[Any, ...]], sql: str
+        self,
+        connection: Any,
+        table: str,
+        ddl: str,
+        rows: Sequence[tuple[Any, ...]],
+        sql: str,
+        *,
+        arrow_types: Sequence[Any] | None = None,
     ) -> int:
         stage = f"STAGE_{table}"
         columns = FAILED_COLUMN_NAMES if table == "FAILED_EVENTS" else RAW_COLUMN_NAMES
@@ -114,7 +133,7 @@ class SnowflakeBronzeWarehouse:
             else:
                 cursor.execute(f"CREATE OR REPLACE TEMPORARY TABLE {stage} {ddl}")
                 self._stages.add(stage)
-            self._stager.stage(connection, stage, columns, rows)
+            self._stager.stage(connection, stage, columns, rows, arrow_types=arrow_types)
             cursor.execute(sql)
             inserted = cursor.fetchone()
             return int(inserted[0]) if inserted else 0

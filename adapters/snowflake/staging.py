@@ -1,6 +1,7 @@
 """How a batch of rows reaches a temporary stage table, per kind of warehouse.
 
-- fakesnow in-process: its own `write_pandas` (a DuckDB insert from the DataFrame);
+- fakesnow in-process: its own `write_pandas` (a DuckDB insert from the DataFrame), from an
+  Arrow-backed DataFrame when the caller knows the column types;
 - real Snowflake: the connector's `write_pandas` (PUT to the table stage, then COPY INTO);
 - a fakesnow server has neither stages nor `write_pandas`: multi-row INSERTs, chunked.
 """
@@ -11,8 +12,15 @@ from typing import Any, Protocol
 
 class Stager(Protocol):
     def stage(
-        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-    ) -> None: ...
+        self,
+        connection: Any,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+        arrow_types: Sequence[Any] | None = None,
+    ) -> None:
+        """`arrow_types` (pyarrow types, one per column) is a hint a stager may use."""
+        ...
 
 
 def _frame(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Any:
@@ -21,18 +29,44 @@ def _frame(columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> Any:
     return pd.DataFrame.from_records(list(rows), columns=list(columns))
 
 
+def _arrow_frame(columns: Sequence[str], rows: Sequence[tuple[Any, ...]], types: Any) -> Any:
+    # Column-wise into typed Arrow arrays: several times faster than from_records, and
+    # fakesnow's write_pandas then skips its per-value pass over object columns, and DuckDB
+    # reads Arrow memory instead of Python objects.
+    import pandas as pd
+    import pyarrow as pa
+
+    values = zip(*rows, strict=True) if rows else ([] for _ in columns)
+    arrays = [pa.array(column, type) for column, type in zip(values, types, strict=True)]
+    return pa.table(arrays, names=list(columns)).to_pandas(types_mapper=pd.ArrowDtype)
+
+
 class FakesnowPandasStager:
     def stage(
-        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+        self,
+        connection: Any,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+        arrow_types: Sequence[Any] | None = None,
     ) -> None:
         from fakesnow.pandas_tools import write_pandas
 
-        write_pandas(connection, _frame(columns, rows), table)
+        if arrow_types is None:
+            frame = _frame(columns, rows)
+        else:
+            frame = _arrow_frame(columns, rows, arrow_types)
+        write_pandas(connection, frame, table)
 
 
 class SnowflakePandasStager:
     def stage(
-        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+        self,
+        connection: Any,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+        arrow_types: Sequence[Any] | None = None,
     ) -> None:
         from snowflake.connector.pandas_tools import write_pandas
 
@@ -54,7 +88,12 @@ class InsertStager:
         self.chunk_size = chunk_size
 
     def stage(
-        self, connection: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+        self,
+        connection: Any,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+        arrow_types: Sequence[Any] | None = None,
     ) -> None:
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"

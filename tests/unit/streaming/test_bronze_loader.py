@@ -5,10 +5,20 @@ import uuid
 from collections.abc import Sequence
 
 import orjson
+import pytest
 
 from adapters.memory.event_publisher import InProcessBus
-from application.bronze_loader import BronzeConsumer, BronzeLoader, ConsumerSettings
-from application.ports import InboundMessage, OutboundMessage
+from application.bronze_loader import (
+    BronzeConsumer,
+    BronzeLoader,
+    ConsumerSettings,
+    prepare_batch,
+    quick_row,
+    to_row,
+    utc_now,
+)
+from application.envelope import InvalidEnvelopeError, parse_envelope
+from application.ports import FailedMessage, InboundMessage, OutboundMessage
 from tests.unit.streaming.fakes import FakeDeadLetters, FakeWarehouse
 
 TOPICS = ("raw.orders.v1", "raw.clicks.v1")
@@ -141,3 +151,24 @@ def test_batches_are_bounded_by_size() -> None:
     while (report := h.consumer.step(threading.Event())) is not None:
         sizes.append(report.messages)
     assert sizes == [4, 4, 2]
+
+
+def test_the_quick_row_is_the_validated_row() -> None:
+    message = InboundMessage("raw.clicks.v1", 2, 41, b"k", envelope("click.click"))
+    now = utc_now()
+    assert quick_row(message, now) == to_row(message, now)
+
+
+def test_poison_reasons_are_those_of_parse_envelope() -> None:
+    poison = [None, b"not json", b'{"event_id": 1}', envelope().replace(b'"order.', b'"pay.')]
+    messages = [InboundMessage("raw.orders.v1", 0, n, None, v) for n, v in enumerate(poison)]
+    batch = prepare_batch(
+        [*messages, InboundMessage("raw.orders.v1", 0, 9, None, envelope())], utc_now()
+    )
+    expected = []
+    for message in messages:
+        with pytest.raises(InvalidEnvelopeError) as error:
+            parse_envelope(message.value)
+        expected.append(FailedMessage(message, str(error.value)))
+    assert batch.failures == expected
+    assert len(batch.rows["ORDERS_RAW"]) == 1

@@ -11,6 +11,7 @@ from application.envelope import (
     envelope_bytes,
     envelope_dict,
     parse_envelope,
+    quick_fields,
 )
 from tests.unit.streaming.sample_app import SampleApp, SampleClicks, SampleOrder
 
@@ -112,3 +113,62 @@ def test_timestamps_with_an_offset_are_stored_as_naive_utc() -> None:
     document = {**_valid(), "event_time": "2026-11-25T18:00:01.000001+05:30"}
     envelope = parse_envelope(orjson.dumps(document))
     assert envelope.event_time == datetime(2026, 11, 25, 12, 30, 1, 1)
+
+
+def _fields(raw: bytes) -> tuple[object, ...]:
+    e = parse_envelope(raw)
+    return (e.event_id, e.event_type, e.aggregate_id, e.aggregate_version, e.event_time,
+            e.received_at, e.payload)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"event_id": str(uuid.uuid4()).upper(), "aggregate_id": str(uuid.uuid4()).upper()},
+        {"event_type": "click.impression", "payload": {"nested": {"a": [1, 2.5, None]}}},
+        {"received_at": "2026-11-25T12:30:01.2Z", "aggregate_version": 2**40},
+        {"schema_version": 1.0, "extra": "ignored"},
+    ],
+)
+def test_the_quick_path_gives_what_parse_envelope_gives(change: dict[str, object]) -> None:
+    raw = orjson.dumps({**_valid(), **change})
+    assert quick_fields(raw) == _fields(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        b"",
+        b"not json",
+        b"[1]",
+        b'"a string"',
+        orjson.dumps({k: v for k, v in _valid().items() if k != "payload"}),
+        orjson.dumps({**_valid(), "event_id": "not-a-uuid"}),
+        orjson.dumps({**_valid(), "aggregate_id": 7}),
+        orjson.dumps({**_valid(), "aggregate_version": True}),
+        orjson.dumps({**_valid(), "aggregate_version": 0}),
+        orjson.dumps({**_valid(), "aggregate_version": 1.0}),
+        orjson.dumps({**_valid(), "schema_version": 2}),
+        orjson.dumps({**_valid(), "event_type": ""}),
+        orjson.dumps({**_valid(), "event_type": "order." + "x" * 60}),
+        orjson.dumps({**_valid(), "event_type": "payment.taken"}),
+        orjson.dumps({**_valid(), "payload": []}),
+        orjson.dumps({**_valid(), "event_time": ""}),
+        orjson.dumps({**_valid(), "event_time": "yesterday"}),
+        orjson.dumps({**_valid(), "event_time": "2026-11-25T12:30:01"}),
+        orjson.dumps({**_valid(), "event_time": "2026-02-30T12:30:01Z"}),
+        orjson.dumps({**_valid(), "received_at": "2026-11-25T12:30:01" + "0" * 40 + "Z"}),
+    ],
+)
+def test_the_quick_path_declines_what_parse_envelope_rejects(raw: bytes | None) -> None:
+    with pytest.raises(InvalidEnvelopeError):
+        parse_envelope(raw)
+    assert quick_fields(raw) is None
+
+
+def test_the_quick_path_leaves_offsets_to_parse_envelope() -> None:
+    raw = orjson.dumps({**_valid(), "event_time": "2026-11-25T18:00:01.000001+05:30"})
+    assert quick_fields(raw) is None
+    assert parse_envelope(raw).event_time == datetime(2026, 11, 25, 12, 30, 1, 1)
