@@ -20,6 +20,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper, Tracking, Tra
 
 from application.notification_log import NotificationLog, RecorderLog
 from application.ports import EventPublisher, OutboundMessage, PendingDelivery, PublishError
+from application.section_reader import SectionReader
 from application.stored_envelope import LogRow, StoredEnvelopes
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,9 @@ class Topics:
 class RelaySettings:
     # The library's notification log sections default to 10; the relay reads thousands.
     section_size: int = 5000
-    # Sections published but not yet confirmed; 2 overlaps reading with delivery.
-    max_in_flight: int = 2
+    # Sections published but not yet confirmed: 4 keeps producing while a slow broker (or a
+    # busy machine) confirms; a crash re-sends at most these, which the consumer dedups.
+    max_in_flight: int = 4
     idle_wait: float = 0.05
     retry_wait: float = 1.0
     delivery_timeout: float = 120.0
@@ -73,12 +75,12 @@ class OutboxRelay:
         log: NotificationLog | None = None,
     ) -> None:
         self.name = name
-        self._log = log or RecorderLog(recorder)
         self._envelopes = StoredEnvelopes(mapper)
         self._tracking = tracking
         self._publisher = publisher
         self._topics = topics or Topics()
         self._settings = settings or RelaySettings()
+        self._reader = SectionReader(log or RecorderLog(recorder), self._settings.section_size)
         self._after_delivery = after_delivery
         # Stored event topic -> (bus topic, event type), ("", "") for internal events.
         self._routes: dict[str, tuple[str, str]] = {}
@@ -92,7 +94,7 @@ class OutboxRelay:
 
     def step(self) -> int:
         """Read and publish one section; record what has been confirmed. Returns events read."""
-        rows = self._log.read(self._read_position, self._settings.section_size)
+        rows = self._reader.read(self._read_position)
         if rows:
             delivery = self._publisher.publish(self._messages(rows))
             self._in_flight.append((rows[-1][0], len(rows), delivery))
@@ -158,6 +160,7 @@ class OutboxRelay:
     def _recover(self, stop: threading.Event) -> None:
         # Everything unconfirmed is read and published again; the consumer dedups by event id.
         self._in_flight.clear()
+        self._reader.discard()
         while not stop.wait(self._settings.retry_wait):
             try:
                 self._read_position = self.position()
