@@ -1,13 +1,22 @@
 """FlowGuardApp: the use cases, an eventsourcing Application over the configured event store."""
 
-from collections.abc import Iterable, Iterator
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
+from anyio import to_thread
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    PersistenceError,
+    RecordConflictError,
+    StoredEvent,
+)
 from eventsourcing.utils import EnvType
 
 from application import clicks, orders
@@ -20,6 +29,8 @@ from application.results import ClickBatchResult, FailedEvent, OrderReceipt, Ord
 from application.user_orders import UserOrders, user_orders_id
 from application.views import order_view
 from domain.order import Order
+
+T = TypeVar("T")
 
 
 class FlowGuardApp(Application[UUID]):
@@ -43,6 +54,7 @@ class FlowGuardApp(Application[UUID]):
         self.failed_events = failed_events
         self._committer = GroupCommitter(self._insert, max_batch_events) if group_commit else None
         self._breaker = StoreBreaker()
+        self._latest = LatestCommitted()
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -60,6 +72,56 @@ class FlowGuardApp(Application[UUID]):
             if failed:
                 self.failed_events.add(failed)
             return result
+
+    # --- the same commands for callers in an event loop -----------------------------------
+
+    async def place_order_async(self, cmd: PlaceOrder) -> OrderReceipt:
+        def use_case(store: orders.Store) -> OrderReceipt:
+            return orders.place_order(store, self.catalog, cmd)
+
+        return await self._in_loop(use_case, lambda: self.place_order(cmd))
+
+    async def record_click_events_async(self, cmd: RecordClickEvents) -> ClickBatchResult:
+        def use_case(store: orders.Store) -> tuple[ClickBatchResult, list[FailedEvent]]:
+            return clicks.record_click_events(store, self.catalog, cmd)
+
+        def blocking() -> tuple[ClickBatchResult, list[FailedEvent]]:
+            return self.record_click_events(cmd), []  # it keeps the failed events itself
+
+        result, failed = await self._in_loop(use_case, blocking)
+        if failed:
+            await to_thread.run_sync(self.failed_events.add, failed)
+        return result
+
+    async def _in_loop(self, use_case: Callable[[Any], T], blocking: Callable[[], T]) -> T:
+        """Run `use_case` in the caller's event loop and await its group commit, when all it
+        reads is this process's latest committed state: no thread and no read per request.
+        Anything else (a read from the store, a conflict) runs `blocking` in a thread."""
+        if self._committer is None:
+            return await to_thread.run_sync(blocking)
+        store = _LoopStore(self._latest)
+        with self._guarded():  # not around `blocking`: it has its own guard
+            try:
+                result = use_case(store)
+            except _NeedsStoreError:
+                done = False
+            else:
+                done = not store.stored or await self._commit_async(store)
+        return result if done else await to_thread.run_sync(blocking)
+
+    async def _commit_async(self, store: "_LoopStore") -> bool:
+        assert self._committer is not None
+        stored = [self.mapper.to_stored_event(e) for e in store.stored]
+        try:
+            await self._committer.commit_async(stored)
+        except RecordConflictError:
+            self._latest.forget(store.aggregates)  # stale: the retry reads the store
+            return False
+        except BaseException:
+            self._latest.forget(store.aggregates)
+            raise
+        self._latest.remember(store.aggregates)
+        return True
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -113,6 +175,15 @@ class FlowGuardApp(Application[UUID]):
             except AggregateNotFoundError:
                 return None
 
+    def load_latest(self, aggregate_id: UUID) -> Any | None:
+        """The aggregate as this process last committed it (no read from the store), else as
+        stored. It may be stale if another process wrote it since: a write decided on it then
+        fails with RecordConflictError (the version is taken), which evicts it, and the
+        caller's retry reads the store. Use it only where a stale state can lead to a write,
+        never to a refusal (see application/clicks.py)."""
+        latest = self._latest.get(aggregate_id)
+        return latest if latest is not None else self.load(aggregate_id)
+
     def commit(self, *aggregates: Aggregate) -> None:
         # Take the pending events first: a retried write must still have them. Serialise
         # them here, in the caller's thread, so the writer thread only does I/O. (This skips
@@ -120,10 +191,15 @@ class FlowGuardApp(Application[UUID]):
         # insert; FlowGuardApp uses no snapshots and no notify hooks.)
         events = [e for aggregate in aggregates for e in aggregate.collect_events()]
         stored = [self.mapper.to_stored_event(e) for e in events]
-        if self._committer is None:
-            self._insert(*stored)
-        else:
-            self._committer.commit(stored)
+        try:
+            if self._committer is None:
+                self._insert(*stored)
+            else:
+                self._committer.commit(stored)
+        except BaseException:
+            self._latest.forget(aggregates)
+            raise
+        self._latest.remember(aggregates)
 
     def _insert(self, *stored: StoredEvent) -> None:
         self.recorder.insert_events(list(stored))
@@ -145,3 +221,64 @@ def _store_errors() -> Iterator[None]:
         raise StoreUnavailable(f"too many concurrent writers: {error}", store_down=False) from error
     except PersistenceError as error:
         raise StoreUnavailable(str(error)) from error
+
+
+class _NeedsStoreError(Exception):
+    """The command needs a read from the store: run it in a thread instead."""
+
+
+class _LoopStore:
+    """The store of a command run in the event loop: it reads only the latest committed
+    states and defers the commit, which the caller then awaits."""
+
+    def __init__(self, latest: "LatestCommitted") -> None:
+        self._latest = latest
+        self.aggregates: Sequence[Aggregate] = ()
+        self.stored: list[Any] = []
+
+    def load(self, aggregate_id: UUID) -> Any | None:
+        raise _NeedsStoreError
+
+    def load_latest(self, aggregate_id: UUID) -> Any | None:
+        latest = self._latest.get(aggregate_id)
+        if latest is None:
+            raise _NeedsStoreError  # unknown here, maybe stored: only the store can tell
+        return latest
+
+    def commit(self, *aggregates: Aggregate) -> None:
+        if self.aggregates:
+            raise _NeedsStoreError  # a use case that commits twice is not run this way
+        self.aggregates = aggregates
+        self.stored = [e for aggregate in aggregates for e in aggregate.collect_events()]
+
+
+class LatestCommitted:
+    """The last committed state of recently written aggregates, so that the next command on
+    one (the next click of a session, the next order of a user) needs no read from the store.
+    Hands out copies: a command mutates what it loads and may fail to commit it."""
+
+    def __init__(self, maxsize: int = 10_000) -> None:
+        self._maxsize = maxsize
+        self._items: OrderedDict[UUID, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, aggregate_id: UUID) -> Any | None:
+        with self._lock:
+            aggregate = self._items.get(aggregate_id)
+        return copy.deepcopy(aggregate) if aggregate is not None else None
+
+    def remember(self, aggregates: Iterable[Aggregate]) -> None:
+        with self._lock:
+            for aggregate in aggregates:
+                known = self._items.get(aggregate.id)
+                # Commits of one aggregate may finish out of order across threads.
+                if known is None or known.version < aggregate.version:
+                    self._items[aggregate.id] = aggregate
+                self._items.move_to_end(aggregate.id)
+            while len(self._items) > self._maxsize:
+                self._items.popitem(last=False)
+
+    def forget(self, aggregates: Iterable[Aggregate]) -> None:
+        with self._lock:
+            for aggregate in aggregates:
+                self._items.pop(aggregate.id, None)

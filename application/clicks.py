@@ -23,16 +23,24 @@ def record_click_events(
     """Store the valid events, report the invalid ones by index (and return them as
     failed events for the caller to keep)."""
     checked = [_check(catalog, e, cmd.received_at) for e in cmd.events]
+    latest = True  # the first attempt trusts this process's last committed sessions
     for n in range(ATTEMPTS - 1):
         try:
-            return _attempt(store, cmd, checked)
+            return _attempt(store, cmd, checked, latest)
         except RecordConflictError:
+            latest = False
             backoff(n)  # another request wrote to one of these sessions: reload and redo
-    return _attempt(store, cmd, checked)
+        except _MaybeStaleError:
+            latest = False
+    return _attempt(store, cmd, checked, latest=False)
+
+
+class _MaybeStaleError(Exception):
+    """A funnel refusal decided on a session that may be stale: decide again on the store's."""
 
 
 def _attempt(
-    store: Store, cmd: RecordClickEvents, checked: list[Click | list[FieldError]]
+    store: Store, cmd: RecordClickEvents, checked: list[Click | list[FieldError]], latest: bool
 ) -> tuple[ClickBatchResult, list[FailedEvent]]:
     sessions: dict[str, ClickSession] = {}
     accepted, duplicates, rejected = 0, [], []
@@ -40,8 +48,7 @@ def _attempt(
         try:
             if isinstance(click, list):
                 raise Invalid(click)
-            session = _session(store, sessions, raw.session_id)
-            if session.record(click):
+            if _record(_session(store, sessions, raw.session_id, latest), click, latest):
                 accepted += 1
             else:
                 duplicates.append(index)
@@ -53,9 +60,21 @@ def _attempt(
     return ClickBatchResult(accepted, len(duplicates), rejected, duplicates), failed
 
 
-def _session(store: Store, sessions: dict[str, ClickSession], session_id: str) -> ClickSession:
+def _record(session: ClickSession, click: Click, latest: bool) -> bool:
+    try:
+        return session.record(click)
+    except Invalid:
+        if latest:  # a refusal must never rest on a state that may be stale
+            raise _MaybeStaleError from None
+        raise
+
+
+def _session(
+    store: Store, sessions: dict[str, ClickSession], session_id: str, latest: bool
+) -> ClickSession:
     if session_id not in sessions:
-        loaded = store.load(click_session_id(session_id))
+        load = store.load_latest if latest else store.load
+        loaded = load(click_session_id(session_id))
         sessions[session_id] = loaded or ClickSession.open(session_id)
     return sessions[session_id]
 

@@ -32,6 +32,10 @@ T = TypeVar("T")
 class Store(Protocol):
     def load(self, aggregate_id: UUID) -> Any | None: ...
 
+    def load_latest(self, aggregate_id: UUID) -> Any | None:
+        """Maybe stale (see FlowGuardApp.load_latest): only for decisions a conflict undoes."""
+        ...
+
     def commit(self, *aggregates: Aggregate) -> None: ...
 
 
@@ -53,7 +57,8 @@ def place_order(store: Store, catalog: Catalog, cmd: PlaceOrder) -> OrderReceipt
             received_at=cmd.received_at,
             event_time=_checked_time(cmd),
         )
-        index = store.load(user_orders_id(cmd.user_id)) or UserOrders.open(cmd.user_id)
+        # A stale index only makes the commit conflict (and the retry reads the store).
+        index = store.load_latest(user_orders_id(cmd.user_id)) or UserOrders.open(cmd.user_id)
         index.add(order.id)
         store.commit(order, index)
         return receipt(order, order.history[0])

@@ -8,6 +8,7 @@ import structlog
 from anyio import to_thread
 from fastapi import FastAPI
 
+from entrypoints.api.fastpath import FastWrites
 from entrypoints.api.metrics import ApiMetrics
 from entrypoints.api.middleware import RequestGuard, RequestMetrics
 from entrypoints.api.openapi import install_openapi
@@ -50,7 +51,9 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     install_web(app, container)  # storefront, dashboard and GOLD read endpoints
     install_problem_handlers(app)
     install_openapi(app)
-    # Outermost first at request time: metrics see every answer, guards run before parsing.
+    # Outermost first at request time: metrics see every answer, guards run before parsing,
+    # and the hot write routes skip FastAPI's machinery when their request is plainly valid.
+    app.add_middleware(FastWrites, api=app)
     app.add_middleware(RequestGuard)
     app.add_middleware(RequestMetrics, metrics=metrics)
     return app

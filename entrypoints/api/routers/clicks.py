@@ -1,6 +1,7 @@
 """Driving adapter, clickstream: single events, batches, and the failed events they leave.
 
-Routes are plain `def`: recording blocks until the group commit is durable.
+Write routes are `async def`: they await the group commit (durable before any 2xx) in the event
+loop rather than parking a threadpool thread per request.
 """
 
 from datetime import datetime
@@ -9,6 +10,7 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from fastapi import APIRouter, Query
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from application.commands import ClickEventInput, RecordClickEvents
 from application.errors import Invalid
@@ -42,7 +44,7 @@ _KEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://flowguard.dev/clicks/idempotency-
 @router.post(
     "/clicks", status_code=202, dependencies=[WriteAccess], responses=problem_responses(*WRITE)
 )
-def record_click(
+async def record_click(
     body: ClickEventIn, ingest: IngestDep, idempotency_key: IdempotencyKey = None
 ) -> ClickAcceptedOut:
     """Record one click event; 202 once it is durably stored (or was already)."""
@@ -51,7 +53,8 @@ def record_click(
         # Generated here rather than in the use case so the answer can name it.
         key_id = uuid5(_KEY_NAMESPACE, idempotency_key) if idempotency_key else uuid4()
         event = ClickEventInput(**{**body.model_dump(), "event_id": key_id})
-    result = ingest.gateway.record_click_events(RecordClickEvents((event,), ingest.received_at))
+    command = RecordClickEvents((event,), ingest.received_at)
+    result = await ingest.gateway.record_click_events_async(command)
     _count(ingest.metrics, [event], result)
     if result.rejected:
         raise Invalid(result.rejected[0].errors)
@@ -64,7 +67,7 @@ def record_click(
     dependencies=[WriteAccess],
     responses=problem_responses(*WRITE),
 )
-def record_click_batch(body: ClickBatchIn, ingest: IngestDep) -> ClickBatchOut:
+async def record_click_batch(body: ClickBatchIn, ingest: IngestDep) -> ClickBatchOut:
     """Record up to 500 events. Valid ones are stored; invalid ones are reported by index and
     kept in the failed-events store (GET /failed-events): nothing is silently dropped."""
     if len(body.events) > MAX_BATCH_EVENTS:
@@ -72,12 +75,13 @@ def record_click_batch(body: ClickBatchIn, ingest: IngestDep) -> ClickBatchOut:
     parsed, invalid = _parse(body.events)
     valid_indices = list(parsed)
     events = tuple(parsed.values())
-    result = ingest.gateway.record_click_events(RecordClickEvents(events, ingest.received_at))
+    command = RecordClickEvents(events, ingest.received_at)
+    result = await ingest.gateway.record_click_events_async(command)
     _count(ingest.metrics, list(events), result)
     received_at = ingest.received_at
     failed = [_failed(body.events[index], problems, received_at) for index, problems in invalid]
     if failed:
-        ingest.failed_events.add(failed)
+        await run_in_threadpool(ingest.failed_events.add, failed)  # it writes to the store
         ingest.metrics.count_events((_type_of(body.events[i]) for i, _ in invalid), "rejected")
     rejected = [(valid_indices[r.index], field_problems(r.errors)) for r in result.rejected]
     return ClickBatchOut(

@@ -1,6 +1,7 @@
 """Driving adapter, orders: place an order, move it along its lifecycle, read it back.
 
-Routes are plain `def`: the use cases block on the event store, so they run in the threadpool.
+Placing an order is `async def`: it awaits the group commit in the event loop. The other routes
+are plain `def`: they block on the event store, so they run in the threadpool.
 """
 
 from typing import Annotated
@@ -36,14 +37,15 @@ router = APIRouter(prefix=f"{API_PREFIX}/orders", tags=["orders"])
         **problem_responses(*WRITE, 409),
     },
 )
-def place_order(
+async def place_order(
     body: PlaceOrderIn,
     response: Response,
     ingest: IngestDep,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderReceiptOut:
     """Place an order; the server prices it from the catalog. 201 once it is durably stored."""
-    receipt = ingest.gateway.place_order(body.to_command(ingest.received_at, idempotency_key))
+    command = body.to_command(ingest.received_at, idempotency_key)
+    receipt = await ingest.gateway.place_order_async(command)
     response.status_code = 200 if receipt.replayed else 201
     response.headers["Location"] = f"{router.prefix}/{receipt.order_id}"
     return OrderReceiptOut.of(receipt)

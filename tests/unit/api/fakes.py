@@ -52,6 +52,12 @@ class FakeGateway:
             observe(len(command.events) - len(bad))
         return ClickBatchResult(len(command.events) - len(bad), 0, rejected)
 
+    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt:
+        return self.place_order(command)
+
+    async def record_click_events_async(self, command: RecordClickEvents) -> ClickBatchResult:
+        return self.record_click_events(command)
+
     def get_order(self, order_id: UUID) -> OrderView:
         raise NotFound(f"order {order_id} not found")
 

@@ -1,5 +1,6 @@
 """Group commit: shared transactions, per-request answers, fallback on conflicts."""
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -146,3 +147,21 @@ def test_a_transaction_holds_at_most_max_events_but_never_splits_a_request() -> 
         t.join()
     assert [len(t) for t in store.transactions] == [1, 4, 6]
     committer.close()
+
+
+def test_awaiting_callers_share_a_transaction_and_hear_their_own_outcome() -> None:
+    store = FakeStore()
+    committer = GroupCommitter(store.save)
+    good, bad = FakeEvent(uuid4()), FakeEvent(uuid4(), bad=True)
+
+    async def both() -> list[BaseException | None]:
+        return await asyncio.gather(
+            committer.commit_async([good]), committer.commit_async([bad]), return_exceptions=True
+        )
+
+    outcomes = asyncio.run(both())
+    committer.close()
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], IntegrityError)
+    assert (good,) in store.transactions
+    assert all(bad not in t for t in store.transactions)
