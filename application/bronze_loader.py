@@ -1,10 +1,12 @@
 """The BRONZE loader: a batch of bus messages becomes one idempotent MERGE per table, bad
 messages become dead letters, and offsets are committed only after all of that succeeded."""
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -102,6 +104,25 @@ class LoadReport:
     dead_letters: int
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is loaded.
+
+    A batch allocates a few containers per message (parsed JSON, rows, Arrow and DataFrame
+    columns), so the collector ran many times per batch, each full pass walking every live
+    object: a fifth to a third of the batch time in the consumer benchmark. None of it is
+    cyclic (reference counting frees it), and whatever cycles others make wait one batch.
+    """
+    if not gc.isenabled():  # someone else paused it: theirs to resume
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class BronzeLoader:
     def __init__(
         self,
@@ -115,6 +136,10 @@ class BronzeLoader:
 
     def load(self, messages: Sequence[InboundMessage]) -> LoadReport:
         """Write one batch; raises if any part failed (then nothing may be committed)."""
+        with _collector_paused():
+            return self._load(messages)
+
+    def _load(self, messages: Sequence[InboundMessage]) -> LoadReport:
         now = self._clock()
         batch = prepare_batch(messages, now)
         merged = duplicates = 0
