@@ -4,12 +4,13 @@ Write routes are `async def`: they await the group commit (durable before any 2x
 loop rather than parking a threadpool thread per request.
 """
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated, Any, get_args
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from fastapi import APIRouter, Query
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from application.commands import ClickEventInput, RecordClickEvents
@@ -39,6 +40,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["clicks"])
 # An Idempotency-Key on a single click becomes its event_id, so a retry is the session's no-op.
 _KNOWN_TYPES = frozenset(get_args(ClickType))
 _KEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://flowguard.dev/clicks/idempotency-key")
+_EVENTS = TypeAdapter(list[ClickEventIn])
 
 
 @router.post(
@@ -52,7 +54,7 @@ async def record_click(
     if event.event_id is None:
         # Generated here rather than in the use case so the answer can name it.
         key_id = uuid5(_KEY_NAMESPACE, idempotency_key) if idempotency_key else uuid4()
-        event = ClickEventInput(**{**body.model_dump(), "event_id": key_id})
+        event = dataclasses.replace(event, event_id=key_id)
     command = RecordClickEvents((event,), ingest.received_at)
     result = await ingest.gateway.record_click_events_async(command)
     _count(ingest.metrics, [event], result)
@@ -105,7 +107,12 @@ def list_failed_events(
 def _parse(
     raw_events: list[Any],
 ) -> tuple[dict[int, ClickEventInput], list[tuple[int, list[FieldProblem]]]]:
-    """Validate each element on its own: one bad event must not sink the batch."""
+    """Validate each element on its own: one bad event must not sink the batch. All at once
+    first (one pydantic call, not one per event); one by one only when some is invalid."""
+    try:
+        return {i: e.to_input() for i, e in enumerate(_EVENTS.validate_python(raw_events))}, []
+    except ValidationError:
+        pass
     parsed: dict[int, ClickEventInput] = {}
     invalid: list[tuple[int, list[FieldProblem]]] = []
     for index, raw in enumerate(raw_events):
