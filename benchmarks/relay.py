@@ -1,7 +1,9 @@
-"""Relay throughput: messages/s from a pre-filled SQLite event store to Kafka, against the raw
+"""Relay throughput: messages/s from a pre-filled event store to Kafka, against the raw
 confluent-kafka producer rate for the same envelopes (the baseline, measured in the same run).
 
-Usage: python -m benchmarks.relay [--quick]   (needs KAFKA_BOOTSTRAP_SERVERS)
+Usage: python -m benchmarks.relay [--quick] [--store sqlite|postgres]
+(needs KAFKA_BOOTSTRAP_SERVERS; postgres, the production store, also FLOWGUARD_POSTGRES_DSN:
+it fills a new database there and drops it afterwards)
 """
 
 import argparse
@@ -9,14 +11,21 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import psycopg
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
+from psycopg.conninfo import make_conninfo
 
 from adapters.kafka.config import PRODUCER_TUNING, KafkaConnection
 from adapters.kafka.event_publisher import KafkaEventPublisher
+from adapters.postgres.event_store import postgres_event_store_env
+from adapters.postgres.notification_log import PostgresNotificationLog
 from adapters.sqlite.notification_log import SqliteNotificationLog
 from application.envelope import envelope_bytes
+from application.notification_log import NotificationLog
 from application.relay import OutboxRelay, Topics
 from tests.unit.streaming.sample_app import SampleApp
 
@@ -57,7 +66,7 @@ def relay_rate(bootstrap: str, app: SampleApp, topics: Topics) -> tuple[float, i
     relay = OutboxRelay(
         name="bench", recorder=app.recorder, mapper=app.mapper,
         tracking=app.factory.tracking_recorder(), publisher=publisher, topics=topics,
-        log=SqliteNotificationLog(app.recorder),  # as bootstrap wires it for SQLite
+        log=_log(app),  # as entrypoints/bootstrap.py wires it
     )  # fmt: skip
     started = time.perf_counter()
     relay.drain()
@@ -66,21 +75,44 @@ def relay_rate(bootstrap: str, app: SampleApp, topics: Topics) -> tuple[float, i
     return relay.published / elapsed, relay.published
 
 
+def _log(app: SampleApp) -> NotificationLog:
+    if app.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return PostgresNotificationLog(app.recorder)  # type: ignore[arg-type]
+    return SqliteNotificationLog(app.recorder)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _store_env(store: str) -> Iterator[dict[str, str]]:
+    if store == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{tmp}/es.db"}
+        return
+    dsn = os.environ["FLOWGUARD_POSTGRES_DSN"]
+    name = f"relay_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_event_store_env(make_conninfo(dsn, dbname=name))
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
     orders = 4_000 if args.quick else 40_000
-    with tempfile.TemporaryDirectory() as tmp:
-        app = SampleApp(
-            env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{tmp}/es.db"}
-        )
+    with _store_env(args.store) as env:
+        app = SampleApp(env=env)
         _fill(app, orders)
         topics = _topics(bootstrap)
         rate, count = relay_rate(bootstrap, app, topics)
         baseline = raw_producer_rate(bootstrap, app, topics.orders)
-    print(f"relay: {count} events, {rate:,.0f} msg/s (target 50,000)")
+        app.close()
+    print(f"relay ({args.store} store): {count} events, {rate:,.0f} msg/s (target 50,000)")
     print(f"baseline raw producer: {baseline:,.0f} msg/s; relay/baseline = {rate / baseline:.2f}")
 
 
