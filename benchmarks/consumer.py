@@ -1,6 +1,9 @@
 """Consumer throughput: rows/s into BRONZE through the loader (validate, stage, MERGE) at
 batches of 1k and 10k, fakesnow in-process and fakesnow server; the baseline is a raw bulk
 insert of the same rows on the same warehouse (executemany / DataFrame insert), same run.
+The baseline stages plain tuples through a DataFrame of Python objects, as the loader did
+before it staged typed Arrow columns, so ratios stay comparable with earlier runs. It is
+short and swings 2-3x on a loaded machine: compare versions by alternating runs as well.
 
 Usage: python -m benchmarks.consumer [--quick]   (the server case needs SNOWFLAKE_HOST/PORT)
 """
