@@ -15,6 +15,10 @@ import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StructType
 
+# Row groups are the unit Spark splits a Parquet file by: one group per file makes the whole scan
+# (and the shuffle write after it) a single task. 128k rows gives every core a share of a day.
+ROW_GROUP_ROWS = 128 * 1024
+
 
 @dataclass(frozen=True)
 class Lake:
@@ -37,13 +41,14 @@ class Lake:
     def write_arrow(self, table: str, day: date, rows: pa.Table) -> None:
         staging = self._staging()
         staging.mkdir(parents=True)
-        pq.write_table(rows, staging / "part-0.parquet")
+        pq.write_table(rows, staging / "part-0.parquet", row_group_size=ROW_GROUP_ROWS)
         self._swap(staging, self.day_dir(table, day))
 
     def write_frame(self, table: str, day: date, frame: DataFrame) -> int:
-        """Write one day's frame (a single file: a day is small) and return its row count."""
+        """Write one day's frame (one file per partition) and return its row count."""
         staging = self._staging()
-        frame.coalesce(1).write.mode("overwrite").parquet(str(staging))
+        # No coalesce(1): it would run the frame's whole last stage (parsing, joins) in one task.
+        frame.write.mode("overwrite").parquet(str(staging))
         self._swap(staging, self.day_dir(table, day))
         return self.count(table, day)
 

@@ -17,10 +17,15 @@ def food_item_performance(clicks: DataFrame, lines: DataFrame, day: date) -> Dat
         (F.col("EVENT_DATE") == F.lit(day)) & F.col("IS_VALID") & F.col("ITEM_ID").isNotNull()
     )
     kind = F.col("CLICK_TYPE")
-    engagement = valid_clicks.groupBy("ITEM_ID").agg(
+    # Two steps: first() over text makes Spark sort every click (sort-based aggregation), so the
+    # clicks are counted per item and description by hashing, and only those few rows are folded.
+    counted = valid_clicks.groupBy("ITEM_ID", *_DESCRIPTION).agg(
         count_where(kind == "impression").alias("IMPRESSIONS"),
         count_where(kind == "click").alias("CLICKS"),
         count_where(kind == "add_to_cart").alias("ADD_TO_CARTS"),
+    )
+    engagement = counted.groupBy("ITEM_ID").agg(
+        *[F.sum(c).alias(c) for c in ("IMPRESSIONS", "CLICKS", "ADD_TO_CARTS")],
         *[F.first(c, ignorenulls=True).alias(f"_C_{c}") for c in _DESCRIPTION],
     )
     valid_lines = lines.filter((F.col("ORDER_DATE") == F.lit(day)) & F.col("IS_VALID"))
