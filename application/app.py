@@ -13,9 +13,11 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
+    JSONTranscoder,
     PersistenceError,
     RecordConflictError,
     StoredEvent,
+    Transcoder,
 )
 from eventsourcing.utils import EnvType
 
@@ -26,6 +28,7 @@ from application.errors import NotFound, StoreUnavailable
 from application.group_commit import BatchObserver, GroupCommitter
 from application.ports import Catalog, FailedEventStore
 from application.results import ClickBatchResult, FailedEvent, OrderReceipt, OrderView
+from application.transcoder import FastJSONTranscoder
 from application.user_orders import UserOrders, user_orders_id
 from application.views import order_view
 from domain.order import Order
@@ -55,6 +58,14 @@ class FlowGuardApp(Application[UUID]):
         self._committer = GroupCommitter(self._insert, max_batch_events) if group_commit else None
         self._breaker = StoreBreaker()
         self._latest = LatestCommitted()
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = super().construct_transcoder()
+        if type(transcoder) is not JSONTranscoder:  # a TRANSCODER_TOPIC was configured
+            return transcoder
+        fast = FastJSONTranscoder()  # the same JSON, written faster
+        self.register_transcodings(fast)
+        return fast
 
     # --- commands ---------------------------------------------------------------------------
 

@@ -1,0 +1,53 @@
+"""A faster JSON encoding of stored events, decoded by eventsourcing's JSONTranscoder as before.
+
+The stdlib encoder calls back into Python for every UUID and datetime of an event (three or
+four per click) and was ~14 % of a batch's CPU (py-spy). Here the tagged values are built in one
+pass and orjson writes the JSON (7.6 instead of 13.7 us per click event). The JSON is what
+JSONTranscoder would write, up to float
+spelling: any value orjson would write differently (NaN, infinities) or not at all (an integer
+beyond 64 bits, a non-string key) falls back to the stdlib encoder.
+"""
+
+import math
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+class _NotPlainError(Exception):
+    """A value the fast encoder does not write exactly as the stdlib one."""
+
+
+class FastJSONTranscoder(JSONTranscoder):
+    def encode(self, obj: Any) -> bytes:
+        try:
+            return orjson.dumps(self._tagged(obj), default=self._encode_obj, option=_OPTIONS)
+        except (_NotPlainError, TypeError):
+            return super().encode(obj)
+
+    def _tagged(self, value: Any) -> Any:
+        return _tagged(value, self.types)
+
+
+def _tagged(value: Any, types: dict[type, Transcoding]) -> Any:
+    """`value` with every value of a registered type tagged as JSONTranscoder tags it (orjson
+    would write a UUID as a plain string, and its `default` hook is a call back into Python per
+    value, which is what this saves). A plain function: this runs for every value of an event."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    transcoding = types.get(kind)
+    if transcoding is not None:
+        data = transcoding.encode(value)
+        return {"_type_": transcoding.name, "_data_": _tagged(data, types)}
+    if isinstance(value, dict):
+        return {key: _tagged(v, types) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tagged(v, types) for v in value]
+    if isinstance(value, UUID) or (isinstance(value, float) and not math.isfinite(value)):
+        raise _NotPlainError  # orjson would write it, not as the stdlib encoder does
+    return value
