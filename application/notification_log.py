@@ -14,6 +14,11 @@ from application.stored_envelope import LogRow, row_of
 
 
 class NotificationLog(Protocol):
+    # True when a read mostly waits outside this process (a database server): the relay then
+    # reads the next section in a background thread. In-process reads (SQLite, memory) gain
+    # nothing from that: they hold the GIL for most of the read and fight the relay's thread.
+    read_ahead: bool
+
     def read(self, after: int, limit: int) -> Sequence[LogRow]:
         """Up to `limit` rows with notification ids above `after`, in notification order."""
         ...
@@ -21,6 +26,8 @@ class NotificationLog(Protocol):
 
 class RecorderLog:
     """Any recorder's `select_notifications`, as rows."""
+
+    read_ahead = False
 
     def __init__(self, recorder: ApplicationRecorder) -> None:
         self._recorder = recorder

@@ -1,9 +1,9 @@
 """Reading ahead: the relay's next section is read while the current one is published.
 
-Reading a section is mostly waiting: on PostgreSQL for the server (about two thirds of the
-read's wall time in the relay benchmark), on SQLite in the library's C code, both without the
-GIL. A single background thread overlaps that with building and producing the current section.
-It only reads ahead while the log has a backlog (the last section was full); a relay that is
+Reading a section from PostgreSQL is mostly waiting for the server (about two thirds of the
+read's wall time in the relay benchmark), without the GIL. A single background thread overlaps
+that with building and producing the current section. Only logs that say so (`read_ahead`) are
+read ahead, and only while the log has a backlog (the last section was full); a relay that is
 tailing the log reads in its own thread, exactly as before.
 """
 
@@ -28,7 +28,7 @@ class SectionReader:
             rows = ahead[1].result()  # a failed read ahead raises here, in the relay's thread
         else:
             rows = self._log.read(after, self._size)
-        if len(rows) == self._size:
+        if self._log.read_ahead and len(rows) == self._size:
             last = rows[-1][0]
             self._ahead = (last, self._executor.submit(self._log.read, last, self._size))
         return rows

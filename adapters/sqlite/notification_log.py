@@ -13,6 +13,10 @@ from application.stored_envelope import LogRow
 
 
 class SqliteNotificationLog:
+    # In-process: a read-ahead thread would fight the relay for the GIL row by row (measured:
+    # a third more CPU per message, 15-25% fewer messages per second).
+    read_ahead = False
+
     def __init__(self, recorder: SQLiteApplicationRecorder) -> None:
         self._recorder = recorder
         self._uuid_ids = recorder.datastore.originator_id_type == "uuid"

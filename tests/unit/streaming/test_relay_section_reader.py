@@ -13,8 +13,9 @@ from application.stored_envelope import LogRow
 class FakeLog:
     """Rows 1..`size`; records each read's start and thread; `fail_after` makes one fail."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, read_ahead: bool = True) -> None:
         self.size = size
+        self.read_ahead = read_ahead
         self.reads: list[tuple[int, bool]] = []
         self.fail_after: int | None = None
 
@@ -38,6 +39,14 @@ def test_full_sections_are_read_ahead_and_the_tail_is_read_in_place() -> None:
     assert _ids(reader.read(20)) == list(range(21, 26))
     assert _ids(reader.read(25)) == []  # nothing was read ahead after a short section
     assert log.reads == [(0, True), (10, False), (20, False), (25, True)]
+
+
+def test_logs_read_in_process_are_never_read_ahead() -> None:
+    log = FakeLog(size=25, read_ahead=False)
+    reader = SectionReader(log, section_size=10)
+    assert _ids(reader.read(0)) == list(range(1, 11))
+    assert _ids(reader.read(10)) == list(range(11, 21))
+    assert log.reads == [(0, True), (10, True)]
 
 
 def test_after_a_rewind_the_read_ahead_is_not_used() -> None:
