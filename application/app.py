@@ -31,6 +31,7 @@ from application.results import ClickBatchResult, FailedEvent, OrderReceipt, Ord
 from application.transcoder import FastJSONTranscoder
 from application.user_orders import UserOrders, user_orders_id
 from application.views import order_view
+from domain.click_session import click_session_id
 from domain.order import Order
 
 T = TypeVar("T")
@@ -90,7 +91,8 @@ class FlowGuardApp(Application[UUID]):
         def use_case(store: orders.Store) -> OrderReceipt:
             return orders.place_order(store, self.catalog, cmd)
 
-        return await self._in_loop(use_case, lambda: self.place_order(cmd))
+        reads = [user_orders_id(cmd.user_id)]
+        return await self._in_loop(use_case, lambda: self.place_order(cmd), reads)
 
     async def record_click_events_async(self, cmd: RecordClickEvents) -> ClickBatchResult:
         def use_case(store: orders.Store) -> tuple[ClickBatchResult, list[FailedEvent]]:
@@ -99,17 +101,21 @@ class FlowGuardApp(Application[UUID]):
         def blocking() -> tuple[ClickBatchResult, list[FailedEvent]]:
             return self.record_click_events(cmd), []  # it keeps the failed events itself
 
-        result, failed = await self._in_loop(use_case, blocking)
+        reads = [click_session_id(s) for s in {e.session_id for e in cmd.events}]
+        result, failed = await self._in_loop(use_case, blocking, reads)
         if failed:
             await to_thread.run_sync(self.failed_events.add, failed)
         return result
 
-    async def _in_loop(self, use_case: Callable[[Any], T], blocking: Callable[[], T]) -> T:
+    async def _in_loop(
+        self, use_case: Callable[[Any], T], blocking: Callable[[], T], reads: Iterable[UUID]
+    ) -> T:
         """Run `use_case` in the caller's event loop and await its group commit, when all it
-        reads is this process's latest committed state: no thread and no read per request.
-        Anything else (a read from the store, a conflict) runs `blocking` in a thread."""
-        if self._committer is None:
-            return await to_thread.run_sync(blocking)
+        reads (`reads`, the aggregates it loads) is this process's latest committed state: no
+        thread and no read per request. Anything else (a read from the store, a conflict)
+        runs `blocking` in a thread."""
+        if self._committer is None or not self._latest.holds(reads):
+            return await to_thread.run_sync(blocking)  # at once: a batch's checks cost CPU
         store = _LoopStore(self._latest)
         with self._guarded():  # not around `blocking`: it has its own guard
             try:
@@ -272,6 +278,10 @@ class LatestCommitted:
         self._maxsize = maxsize
         self._items: OrderedDict[UUID, Any] = OrderedDict()
         self._lock = threading.Lock()
+
+    def holds(self, aggregate_ids: Iterable[UUID]) -> bool:
+        with self._lock:
+            return all(i in self._items for i in aggregate_ids)
 
     def get(self, aggregate_id: UUID) -> Any | None:
         with self._lock:
