@@ -147,9 +147,9 @@ def _with_line_stats(orders: DataFrame, items: DataFrame) -> DataFrame:
         orders.select(*kept, F.size("LINES").alias("N_LINES"), "LINES"), items, outer=True
     )
     quantity, known_line = F.col("QUANTITY"), F.col("LINE_NUMBER").isNotNull()
-    return lines.groupBy("ORDER_ID").agg(
-        *[F.first(c).alias(c) for c in kept if c != "ORDER_ID"],
-        F.first("N_LINES").alias("N_LINES"),
+    # The order's own columns are grouping keys (one value per ORDER_ID) rather than first():
+    # first() over text forces a sort-based aggregation, keys keep it a hash aggregation.
+    return lines.groupBy(*kept, "N_LINES").agg(
         F.count("LINE_NUMBER").alias("LINE_COUNT"),
         F.coalesce(F.sum(quantity), F.lit(0)).alias("ITEM_COUNT"),
         F.sum("LINE_TOTAL").alias("LINES_TOTAL"),
