@@ -125,6 +125,7 @@ def run(pipeline: Pipeline, rate: int, seconds: float) -> None:
         consumer.join()
         watcher.join()
     report(rate, seconds, acked, seen, request_latencies)
+    report_duplicates(watch_connection)
 
 
 def report(rate: int, seconds: float, acked: dict[str, float], seen: dict[str, float],
@@ -136,6 +137,13 @@ def report(rate: int, seconds: float, acked: dict[str, float], seen: dict[str, f
     print(f"2xx -> visible in BRONZE: p50 {p50:.2f} s, p99 {p99:.2f} s (target p99 <= 5 s)")
     print(f"baseline gateway 2xx latency per request: p50 {g50:.3f} s, p99 {g99:.3f} s; "
           f"ratio p99 {p99 / g99:.1f}x")  # fmt: skip
+
+
+def report_duplicates(connection: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("SELECT COUNT(*), COUNT(DISTINCT INGESTION_ID) FROM BRONZE.CLICKS_RAW")
+    rows, distinct = cursor.fetchone()
+    print(f"BRONZE.CLICKS_RAW: {rows} rows, {distinct} distinct ids, {rows - distinct} duplicates")
 
 
 def _ready(base_url: str) -> bool:
