@@ -23,7 +23,8 @@ from adapters.memory.event_publisher import (
 )
 from adapters.memory.event_store import memory_event_store_env
 from adapters.memory.failed_event_store import MemoryFailedEventStore
-from adapters.postgres.event_store import postgres_event_store_env, schema_lock
+from adapters.postgres.event_store import postgres_event_store_env
+from adapters.postgres.event_store import schema_lock as postgres_schema_lock
 from adapters.postgres.failed_event_store import PostgresFailedEventStore
 from adapters.postgres.notification_log import PostgresNotificationLog
 from adapters.snowflake.bronze_warehouse import SnowflakeBronzeWarehouse
@@ -31,6 +32,7 @@ from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, con
 from adapters.snowflake.staging import FakesnowPandasStager, InsertStager, SnowflakePandasStager
 from adapters.snowflake.tables import SnowflakeTables
 from adapters.spark.session import SparkConfig, spark_session
+from adapters.sqlite.event_store import schema_lock as sqlite_schema_lock
 from adapters.sqlite.event_store import sqlite_event_store_env
 from adapters.sqlite.failed_event_store import SqliteFailedEventStore
 from adapters.sqlite.notification_log import SqliteNotificationLog
@@ -103,7 +105,11 @@ SchemaLock = Callable[[], AbstractContextManager[object]]
 
 
 def _postgres_schema_lock(settings: Settings) -> SchemaLock:
-    return partial(schema_lock, _dsn(settings))
+    return partial(postgres_schema_lock, _dsn(settings))
+
+
+def _sqlite_schema_lock(settings: Settings) -> SchemaLock:
+    return partial(sqlite_schema_lock, settings.sqlite_path)
 
 
 def _flowguard_app(schema_guard: SchemaLock, **kwargs: object) -> FlowGuardApp:
@@ -148,7 +154,7 @@ class Container(containers.DeclarativeContainer):
     schema_guard = providers.Selector(
         config.event_store,
         memory=providers.Object(nullcontext),
-        sqlite=providers.Object(nullcontext),
+        sqlite=providers.Callable(_sqlite_schema_lock, settings),
         postgres=providers.Callable(_postgres_schema_lock, settings),
     )
     failed_event_store = providers.Selector(

@@ -3,9 +3,10 @@
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from adapters.sqlite.event_store import schema_lock
 from application.errors import StoreUnavailable
 from application.failed_event_codec import decode, encode
 from application.results import FailedEvent
@@ -30,7 +31,10 @@ class SqliteFailedEventStore:
         # One connection shared by the API's threads, serialised by a lock.
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
-        with self._lock:
+        # Switching a new file to WAL fails at once ("database is locked") while another
+        # process does the same: processes starting together take turns.
+        guard = nullcontext() if str(path) == ":memory:" else schema_lock(Path(path))
+        with guard, self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(SCHEMA)
 
