@@ -8,7 +8,7 @@ import structlog
 from anyio import to_thread
 from fastapi import FastAPI
 
-from entrypoints.api.fastpath import FastWrites
+from entrypoints.api.fastpath import FastWrites, GatewayAPI
 from entrypoints.api.metrics import ApiMetrics
 from entrypoints.api.middleware import RequestGuard, RequestMetrics
 from entrypoints.api.openapi import install_openapi
@@ -32,7 +32,7 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     the app closes the application (its group-commit thread and pool) at shutdown."""
     api_keys = tuple(key for key in container.settings().api_keys if key)
     gateway = container.flowguard_app()
-    app = FastAPI(
+    app = GatewayAPI(
         title="FlowGuard gateway",
         version="1.0.0",
         description=DESCRIPTION,
@@ -51,11 +51,11 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     install_web(app, container)  # storefront, dashboard and GOLD read endpoints
     install_problem_handlers(app)
     install_openapi(app)
-    # Outermost first at request time: metrics see every answer, guards run before parsing,
-    # and the hot write routes skip FastAPI's machinery when their request is plainly valid.
-    app.add_middleware(FastWrites, api=app)
+    # Outermost first at request time: metrics see every answer, guards run before parsing.
     app.add_middleware(RequestGuard)
     app.add_middleware(RequestMetrics, metrics=metrics)
+    # The hot write routes skip all of FastAPI's machinery when their request is plainly valid.
+    app.short_path = FastWrites(app, metrics)
     return app
 
 

@@ -2,6 +2,7 @@
 
 import collections
 from collections.abc import Iterable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, exposition, generate_latest
 
@@ -41,14 +42,34 @@ class ApiMetrics:
             registry=self.registry,
         )
 
+        # The labelled children by (method, route, status): `labels()` validates and locks on
+        # every call. The key set is as bounded as the labels themselves.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._event_children: dict[tuple[str, str], Any] = {}
+
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        children = self._children.get((method, route, status))
+        if children is None:
+            children = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route),
+            )
+            self._children[method, route, status] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def count_events(self, event_types: Iterable[str], outcome: str) -> None:
         # One increment per type, not per event: a batch holds a handful of types.
         for event_type, count in collections.Counter(event_types).items():
-            self.events.labels(event_type, outcome).inc(count)
+            self.count_event(event_type, outcome, count)
+
+    def count_event(self, event_type: str, outcome: str, count: int = 1) -> None:
+        child = self._event_children.get((event_type, outcome))
+        if child is None:
+            child = self._event_children[event_type, outcome] = self.events.labels(
+                event_type, outcome
+            )
+        child.inc(count)
 
     def observe_batch(self, size: int) -> None:
         self.batch_size.observe(size)

@@ -40,7 +40,9 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        scope.setdefault("state", {})["received_at"] = datetime.now(UTC)
+        state = scope.setdefault("state", {})
+        if "received_at" not in state:  # the short path stamped it when it took the request
+            state["received_at"] = datetime.now(UTC)
         if scope["method"] not in _WITH_BODY:
             await self.app(scope, receive, send)
             return

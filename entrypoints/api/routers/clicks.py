@@ -136,6 +136,12 @@ def _type_of(raw: Any) -> str:
 
 
 def _count(metrics: ApiMetrics, events: list[ClickEventInput], result: ClickBatchResult) -> None:
+    if len(events) == 1:  # a single click: no sets, no counting by type
+        outcome = (
+            "rejected" if result.rejected else "duplicate" if result.duplicates else "accepted"
+        )
+        metrics.count_event(events[0].event_type, outcome)
+        return
     rejected = {r.index for r in result.rejected}
     duplicates = set(result.duplicate_indices)
     metrics.count_events((events[i].event_type for i in sorted(rejected)), "rejected")

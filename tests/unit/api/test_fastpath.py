@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from application.errors import NotFound, StoreUnavailable
 from entrypoints.api.app import create_app
-from entrypoints.api.fastpath import FastWrites
+from entrypoints.api.fastpath import FastWrites, GatewayAPI
 from tests.unit.api.fakes import FakeContainer
 
 API = "/api/v1"
@@ -35,6 +35,9 @@ REQUESTS: list[tuple[str, Any, dict[str, str]]] = [
     ("clicks", b'{"session_id": ', {}),
     ("clicks", b'{"session_id": NaN}', {}),
     ("clicks", [CLICK], {}),
+    ("clicks", CLICK, {"content-type": "text/plain"}),
+    ("clicks", CLICK, {"content-type": "application/vnd.flowguard+json; charset=utf-8"}),
+    ("clicks", CLICK, {"content-length": "1000001"}),
     ("clicks/batch", {"events": [CLICK, CLICK | {"page": "bad"}, {"page": "x"}, 7]}, {}),
     ("clicks/batch", {"events": [CLICK] * 501}, {}),
     ("clicks/batch", {"events": []}, {}),
@@ -47,7 +50,9 @@ REQUESTS: list[tuple[str, Any, dict[str, str]]] = [
 
 
 def without_short_path(app: FastAPI) -> FastAPI:
-    app.user_middleware = [m for m in app.user_middleware if m.cls is not FastWrites]
+    assert isinstance(app, GatewayAPI)
+    assert isinstance(app.short_path, FastWrites)
+    app.short_path = None
     return app
 
 
