@@ -31,7 +31,6 @@ from application.results import ClickBatchResult, FailedEvent, OrderReceipt, Ord
 from application.transcoder import FastJSONTranscoder
 from application.user_orders import UserOrders, user_orders_id
 from application.views import order_view
-from domain.click_session import click_session_id
 from domain.order import Order
 
 T = TypeVar("T")
@@ -56,7 +55,11 @@ class FlowGuardApp(Application[UUID]):
         super().__init__(env)
         self.catalog = catalog
         self.failed_events = failed_events
-        self._committer = GroupCommitter(self._insert, max_batch_events) if group_commit else None
+        # A recorder that can skip one request's clash (adapters/postgres/recorder.py) keeps
+        # the other requests of the transaction; any other recorder falls back to one by one.
+        units = getattr(self.recorder, "insert_units", None)
+        committer = GroupCommitter(self._insert, max_batch_events, save_units=units)
+        self._committer = committer if group_commit else None
         self._breaker = StoreBreaker()
         self._latest = LatestCommitted()
 
@@ -91,8 +94,7 @@ class FlowGuardApp(Application[UUID]):
         def use_case(store: orders.Store) -> OrderReceipt:
             return orders.place_order(store, self.catalog, cmd)
 
-        reads = [user_orders_id(cmd.user_id)]
-        return await self._in_loop(use_case, lambda: self.place_order(cmd), reads)
+        return await self._in_loop(use_case, lambda: self.place_order(cmd))
 
     async def record_click_events_async(self, cmd: RecordClickEvents) -> ClickBatchResult:
         def use_case(store: orders.Store) -> tuple[ClickBatchResult, list[FailedEvent]]:
@@ -101,21 +103,17 @@ class FlowGuardApp(Application[UUID]):
         def blocking() -> tuple[ClickBatchResult, list[FailedEvent]]:
             return self.record_click_events(cmd), []  # it keeps the failed events itself
 
-        reads = [click_session_id(s) for s in {e.session_id for e in cmd.events}]
-        result, failed = await self._in_loop(use_case, blocking, reads)
+        result, failed = await self._in_loop(use_case, blocking)
         if failed:
             await to_thread.run_sync(self.failed_events.add, failed)
         return result
 
-    async def _in_loop(
-        self, use_case: Callable[[Any], T], blocking: Callable[[], T], reads: Iterable[UUID]
-    ) -> T:
-        """Run `use_case` in the caller's event loop and await its group commit, when all it
-        reads (`reads`, the aggregates it loads) is this process's latest committed state: no
-        thread and no read per request. Anything else (a read from the store, a conflict)
-        runs `blocking` in a thread."""
-        if self._committer is None or not self._latest.holds(reads):
-            return await to_thread.run_sync(blocking)  # at once: a batch's checks cost CPU
+    async def _in_loop(self, use_case: Callable[[Any], T], blocking: Callable[[], T]) -> T:
+        """Run `use_case` in the caller's event loop on this process's latest committed states
+        and await its group commit: no thread and no read per request. Anything else (a read
+        from the store, a conflict) runs `blocking` in a thread."""
+        if self._committer is None:
+            return await to_thread.run_sync(blocking)
         store = _LoopStore(self._latest)
         with self._guarded():  # not around `blocking`: it has its own guard
             try:
@@ -257,10 +255,12 @@ class _LoopStore:
         raise _NeedsStoreError
 
     def load_latest(self, aggregate_id: UUID) -> Any | None:
-        latest = self._latest.get(aggregate_id)
-        if latest is None:
-            raise _NeedsStoreError  # unknown here, maybe stored: only the store can tell
-        return latest
+        # Not committed by this process lately: most likely new (a session's first click, a
+        # user's first order), so go on as if it were, instead of reading the store. If it is
+        # stored after all, the commit conflicts on its first version (only this request's
+        # part of the shared transaction fails) and the command is redone on the store's
+        # state, in a thread. A refusal is never decided on it (see load_latest's contract).
+        return self._latest.get(aggregate_id)
 
     def commit(self, *aggregates: Aggregate) -> None:
         if self.aggregates:
@@ -278,10 +278,6 @@ class LatestCommitted:
         self._maxsize = maxsize
         self._items: OrderedDict[UUID, Any] = OrderedDict()
         self._lock = threading.Lock()
-
-    def holds(self, aggregate_ids: Iterable[UUID]) -> bool:
-        with self._lock:
-            return all(i in self._items for i in aggregate_ids)
 
     def get(self, aggregate_id: UUID) -> Any | None:
         with self._lock:

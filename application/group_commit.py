@@ -4,6 +4,10 @@ Each caller hands over its events and blocks until the transaction holding them 
 so nobody hears "stored" before the store said so. One writer thread drains the queue: while it
 waits for one commit, the next requests queue up and share the next one. The PostgreSQL recorder
 locks the table per insert transaction, so fewer, larger transactions are the lever.
+
+A store that can insert several requests' events at once, skipping those that clash on a taken
+version (`save_units`, the PostgreSQL recorder's `insert_units`), fails only the clashing
+requests; otherwise a conflict makes the writer redo the batch one request at a time.
 """
 
 import asyncio
@@ -18,6 +22,8 @@ from uuid import UUID
 from eventsourcing.persistence import RecordConflictError
 
 SaveEvents = Callable[..., Any]
+# One request's events per unit in; per unit, None (stored) or the error that kept it out.
+SaveUnits = Callable[[list[Sequence[Any]]], Sequence[BaseException | None]]
 BatchObserver = Callable[[int], None]
 
 
@@ -31,8 +37,11 @@ class _Unit:
 
 
 class GroupCommitter:
-    def __init__(self, save: SaveEvents, max_events: int = 5000) -> None:
+    def __init__(
+        self, save: SaveEvents, max_events: int = 5000, *, save_units: SaveUnits | None = None
+    ) -> None:
         self._save = save
+        self._save_units = save_units
         # Bounds one transaction's size (a request's events are never split).
         self._max_events = max_events
         self._queue: deque[_Unit] = deque()
@@ -135,7 +144,12 @@ class GroupCommitter:
 
     def _write(self, batch: list[_Unit]) -> None:
         try:
-            self._save(*[e for unit in batch for e in unit.events])
+            if self._save_units is not None:
+                errors = self._save_units([unit.events for unit in batch])
+                for unit, error in zip(batch, errors, strict=True):
+                    unit.error = error
+            else:
+                self._save(*[e for unit in batch for e in unit.events])
         except RecordConflictError as conflict:
             if len(batch) == 1:
                 batch[0].error = conflict

@@ -12,6 +12,8 @@ def postgres_event_store_env(dsn: str, pool_size: int = 8, schema: str = "") -> 
     parts = conninfo_to_dict(dsn)
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # eventsourcing's recorder with a binary, clash-aware insert (see recorder.py).
+        "APPLICATION_RECORDER_TOPIC": "adapters.postgres.recorder:FlowGuardPostgresRecorder",
         "POSTGRES_DBNAME": str(parts.get("dbname", "")),
         "POSTGRES_HOST": str(parts.get("host", "localhost")),
         "POSTGRES_PORT": str(parts.get("port", "5432")),

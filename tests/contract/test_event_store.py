@@ -8,11 +8,15 @@ retries store one event however many race.
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import IntegrityError, RecordConflictError, StoredEvent
 
 from adapters.memory.event_store import memory_event_store_env
 from adapters.postgres.event_store import postgres_event_store_env
+from adapters.postgres.recorder import FlowGuardPostgresRecorder
 from adapters.sqlite.event_store import sqlite_event_store_env
 from application.app import FlowGuardApp
 from application.commands import ClickEventInput, OrderLineRequest, PlaceOrder, RecordClickEvents
@@ -159,3 +163,51 @@ def test_a_retry_after_a_restart_returns_the_original(new_app: AppFactory) -> No
     )
     assert restarted.recorder.max_notification_id() == before
     assert isinstance(restarted.repository.get(first.order_id), Order)
+
+
+# --- FlowGuard's PostgreSQL recorder: what the group commit relies on beyond eventsourcing's ---
+
+
+@pytest.fixture
+def postgres_recorder(fresh_postgres_database: Callable[[], str]) -> Iterator[Any]:
+    env = postgres_event_store_env(fresh_postgres_database())
+    app = FlowGuardApp(env, catalog=FakeCatalog(), failed_events=FakeFailedEventStore())
+    assert isinstance(app.recorder, FlowGuardPostgresRecorder)  # as bootstrap wires it
+    yield app.recorder
+    app.close()
+
+
+def stored(aggregate: UUID, *versions: int) -> list[StoredEvent]:
+    return [StoredEvent(aggregate, v, "topic", f"{aggregate} v{v}".encode()) for v in versions]
+
+
+def test_a_clashing_request_is_left_out_of_a_shared_insert_alone(postgres_recorder: Any) -> None:
+    a, b, c = uuid4(), uuid4(), uuid4()
+    postgres_recorder.insert_events(stored(a, 1))
+    outcome = postgres_recorder.insert_units([stored(b, 1, 2), stored(a, 1, 2), stored(c, 1)])
+    assert [type(o) for o in outcome] == [type(None), IntegrityError, type(None)]
+    rows = postgres_recorder.select_notifications(start=1, limit=100)
+    # No gap: the clash consumed no notification id. Each request's rows stay in order.
+    assert [(n.id, n.originator_id, n.originator_version) for n in rows] == [
+        (1, a, 1),
+        (2, b, 1),
+        (3, b, 2),
+        (4, c, 1),
+    ]
+    assert rows[1].state == f"{b} v1".encode()
+
+
+def test_an_insert_of_a_taken_version_stores_nothing_and_conflicts(postgres_recorder: Any) -> None:
+    a = uuid4()
+    assert postgres_recorder.insert_events(stored(a, 1, 2)) == [1, 2]
+    with pytest.raises(RecordConflictError):  # IntegrityError, as eventsourcing's recorder
+        postgres_recorder.insert_events(stored(a, 3, 2))
+    assert postgres_recorder.insert_events(stored(a, 3)) == [3]
+    assert [e.originator_version for e in postgres_recorder.select_events(a)] == [1, 2, 3]
+
+
+def test_the_events_of_several_aggregates_come_in_one_read(postgres_recorder: Any) -> None:
+    a, b, absent = uuid4(), uuid4(), uuid4()
+    postgres_recorder.insert_units([stored(a, 1, 2, 3), stored(b, 1)])
+    found = postgres_recorder.select_events_of([a, b, absent])
+    assert found == {a: stored(a, 1, 2, 3), b: stored(b, 1)}

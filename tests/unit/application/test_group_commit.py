@@ -165,3 +165,78 @@ def test_awaiting_callers_share_a_transaction_and_hear_their_own_outcome() -> No
     assert isinstance(outcomes[1], IntegrityError)
     assert (good,) in store.transactions
     assert all(bad not in t for t in store.transactions)
+
+
+class FakeUnitStore(FakeStore):
+    """Also takes requests as units, as the PostgreSQL recorder does: a bad unit is left out
+    and reported, the others are stored in one transaction. `missed` makes it raise instead
+    (a clash its check did not see)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.missed = False
+
+    def save_units(self, units: list[tuple[FakeEvent, ...]]) -> list[BaseException | None]:
+        self.entered.set()
+        self.gate.wait()
+        if self.missed and len(units) > 1:
+            raise IntegrityError("clash the check missed")
+        bad = [any(e.bad for e in unit) for unit in units]
+        kept = [unit for unit, b in zip(units, bad, strict=True) if not b]
+        self.transactions.append(tuple(e for unit in kept for e in unit))
+        return [IntegrityError("conflict") if b else None for b in bad]
+
+
+def queue_behind_an_open_transaction(
+    store: FakeStore, committer: GroupCommitter, calls: list[Callable[[], None]]
+) -> list[threading.Thread]:
+    store.gate.clear()
+    first = in_threads(lambda: committer.commit([FakeEvent(uuid4())]))
+    store.entered.wait()
+    rest = in_threads(*calls)
+    wait_until(lambda: committer.pending() == len(calls))
+    store.gate.set()
+    return first + rest
+
+
+def test_with_units_a_clash_fails_alone_and_the_others_share_the_transaction() -> None:
+    store = FakeUnitStore()
+    committer = GroupCommitter(store.save, save_units=store.save_units)
+    errors: list[BaseException] = []
+
+    def commit(event: FakeEvent) -> Callable[[], None]:
+        def call() -> None:
+            try:
+                committer.commit([event])
+            except IntegrityError as error:
+                errors.append(error)
+
+        return call
+
+    good = [FakeEvent(uuid4()), FakeEvent(uuid4())]
+    calls = [commit(good[0]), commit(FakeEvent(uuid4(), bad=True)), commit(good[1])]
+    for t in queue_behind_an_open_transaction(store, committer, calls):
+        t.join()
+    committer.close()
+    assert len(errors) == 1
+    assert [len(t) for t in store.transactions] == [1, 2]
+    assert set(store.transactions[1]) == set(good)
+
+
+def test_with_units_a_raised_clash_falls_back_to_one_request_at_a_time() -> None:
+    store = FakeUnitStore()
+    committer = GroupCommitter(store.save, save_units=store.save_units)
+    events = [FakeEvent(uuid4()) for _ in range(3)]
+    calls = [lambda e=e: committer.commit([e]) for e in events]
+    store.gate.clear()
+    first = in_threads(lambda: committer.commit([FakeEvent(uuid4())]))
+    store.entered.wait()
+    store.missed = True  # from the second transaction on
+    rest = in_threads(*calls)
+    wait_until(lambda: committer.pending() == 3)
+    store.gate.set()
+    for t in first + rest:
+        t.join()
+    committer.close()
+    assert [len(t) for t in store.transactions] == [1, 1, 1, 1]
+    assert {t[0] for t in store.transactions[1:]} == set(events)

@@ -115,3 +115,55 @@ def test_the_next_click_of_a_session_reads_nothing_from_the_store(app: FlowGuard
     result = record(app, second)
     assert (result.accepted, reads) == (1, [])
     assert stored_ids(app) == [first.event_id, second.event_id]
+
+
+def stored_elsewhere_first(app: FlowGuardApp, event_type: str, event_id: UUID) -> None:
+    """Another process opened the session; this one has never seen it."""
+    session = ClickSession.open("ses_1")
+    click = Click(event_id, event_type, NOW - timedelta(seconds=1), NOW, None,
+                  "itm_1", "rst_1", "menu", None, 1)  # fmt: skip
+    assert session.record(click)
+    Application.save(app, session)
+
+
+def test_a_session_opened_elsewhere_is_not_opened_twice(app: FlowGuardApp) -> None:
+    elsewhere, here = uuid4(), ev("click")
+    stored_elsewhere_first(app, "impression", elsewhere)
+    result = record(app, here)
+    assert (result.accepted, result.duplicates, result.rejected) == (1, 0, [])
+    assert stored_ids(app) == [elsewhere, here.event_id]
+
+
+def test_a_resend_to_a_session_never_seen_here_is_a_duplicate(app: FlowGuardApp) -> None:
+    resent = uuid4()
+    stored_elsewhere_first(app, "click", resent)
+    result = record(app, ev("click", resent))
+    assert (result.accepted, result.duplicates) == (0, 1)
+    assert stored_ids(app) == [resent]
+
+
+def test_a_refusal_is_never_decided_on_a_session_never_seen_here(app: FlowGuardApp) -> None:
+    stored_elsewhere_first(app, "add_to_cart", uuid4())  # the cart is not empty
+    result = record(app, ev("checkout_started"))
+    assert (result.accepted, result.rejected) == (1, [])
+
+
+def test_a_first_order_here_of_a_user_with_orders_elsewhere_keeps_them(app: FlowGuardApp) -> None:
+    index, elsewhere = UserOrders.open("usr_1"), uuid4()
+    index.add(elsewhere)
+    Application.save(app, index)
+    mine = place_order(app, place())
+    stored = app.load(user_orders_id("usr_1"))
+    assert isinstance(stored, UserOrders)
+    assert stored.order_ids == [elsewhere, mine.order_id]
+
+
+def test_the_first_click_of_a_new_session_reads_nothing_in_the_loop(app: FlowGuardApp) -> None:
+    reads: list[UUID] = []
+    load = app.load
+    app.load = lambda aggregate_id: reads.append(aggregate_id) or load(aggregate_id)  # type: ignore[method-assign]
+    first = ev("impression")
+    result = record(app, first)
+    assert result.accepted == 1
+    assert stored_ids(app) == [first.event_id]
+    assert reads == ([] if IN_LOOP else [click_session_id("ses_1")])

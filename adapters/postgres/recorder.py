@@ -1,0 +1,126 @@
+"""FlowGuard's PostgreSQL recorder: eventsourcing's, with a cheaper insert and a batched read.
+
+eventsourcing's `PostgresApplicationRecorder` sends a transaction's events as one array of a
+composite type, which psycopg dumps as text in pure Python (~27 us per event, the largest
+single cost of a click batch, paid on the group-commit writer thread while it holds the GIL).
+This recorder sends four binary arrays instead (~3 us per event) and keeps everything else that
+makes the notification log safe to tail: the same table, the EXCLUSIVE table lock per insert
+transaction (inserts commit in notification-id order, so a reader never passes a gap that is
+filled later), the NOTIFY, the lock timeout.
+
+It also takes several requests' events at once (`insert_units`): under the table lock no other
+writer can insert, so one statement can find which requests would clash on a taken version and
+insert all the others. A clash then costs its own request a retry, not the whole transaction,
+and consumes no notification ids (a rolled-back insert leaves holes in the sequence).
+"""
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Identifier
+
+# Rows in, with their request ("unit") and their position; the clash check and the insert see
+# the same snapshot, taken after the table lock, so no clash can appear between the two.
+_INSERT_UNITS = """
+WITH new AS (
+    SELECT * FROM unnest(%b::uuid[], %b::int8[], %b::text[], %b::bytea[], %b::int4[])
+        WITH ORDINALITY AS n(originator_id, originator_version, topic, state, unit, ord)
+), clash AS (
+    SELECT DISTINCT n.unit FROM new n JOIN {table} t
+        ON t.originator_id = n.originator_id AND t.originator_version = n.originator_version
+), ins AS (
+    INSERT INTO {table} (originator_id, originator_version, topic, state)
+    SELECT originator_id, originator_version, topic, state FROM new
+    WHERE unit NOT IN (SELECT unit FROM clash) ORDER BY ord
+    RETURNING notification_id
+)
+SELECT (SELECT array_agg(unit) FROM clash),
+       (SELECT array_agg(notification_id ORDER BY notification_id) FROM ins)
+"""
+
+_SELECT_MANY = (
+    "SELECT originator_id, originator_version, topic, state FROM {table} "
+    "WHERE originator_id = ANY(%b::uuid[]) ORDER BY originator_id, originator_version"
+)
+
+
+class FlowGuardPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        table = Identifier(datastore.schema, events_table_name)
+        self._insert_units = SQL(_INSERT_UNITS).format(table=table)
+        self._select_many = SQL(_SELECT_MANY).format(table=table)
+        self._notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """All or nothing, as eventsourcing's: IntegrityError if a version is taken."""
+        if not stored_events:
+            return []
+        clashes, ids = self._insert([stored_events])
+        if clashes:
+            raise _clash(stored_events)
+        return list(ids)
+
+    def insert_units(self, units: Sequence[Sequence[StoredEvent]]) -> list[BaseException | None]:
+        """Insert every unit (one request's events) whose versions are all free, in one
+        transaction; the result holds an IntegrityError for each unit that was not inserted."""
+        clashes, _ = self._insert(units)
+        return [_clash(unit) if n in clashes else None for n, unit in enumerate(units)]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert(self, units: Sequence[Sequence[StoredEvent]]) -> tuple[set[int], list[int]]:
+        params = _columns(units)
+        with self.datastore.get_connection() as conn:
+            # One round trip: BEGIN, lock, notify, insert and COMMIT go out before one sync.
+            with conn.pipeline(), conn.transaction():
+                curs = conn.cursor(row_factory=tuple_row)
+                for statement in self.lock_table_statements:
+                    curs.execute(statement, prepare=True)
+                curs.execute(self._notify)
+                insert = conn.cursor(row_factory=tuple_row)
+                insert.execute(self._insert_units, params, prepare=True)
+            row = insert.fetchone()
+        assert row is not None
+        return set(row[0] or ()), list(row[1] or ())
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events_of(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of several aggregates in one query (absent ones are left out)."""
+        found: dict[UUID, list[StoredEvent]] = {}
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as curs,
+        ):
+            curs.execute(self._select_many, (list(originator_ids),), prepare=True)
+            for originator_id, version, topic, state in curs.fetchall():
+                event = StoredEvent(originator_id, version, topic, bytes(state))
+                found.setdefault(originator_id, []).append(event)
+        return found
+
+
+def _columns(units: Sequence[Sequence[StoredEvent]]) -> tuple[list[Any], ...]:
+    ids: list[Any] = []
+    versions: list[int] = []
+    topics: list[str] = []
+    states: list[bytes] = []
+    unit_numbers: list[int] = []
+    for n, unit in enumerate(units):
+        for event in unit:
+            ids.append(event.originator_id)
+            versions.append(event.originator_version)
+            topics.append(event.topic)
+            states.append(event.state)
+        unit_numbers += [n] * len(unit)
+    return ids, versions, topics, states, unit_numbers
+
+
+def _clash(unit: Sequence[StoredEvent]) -> IntegrityError:
+    taken = ", ".join(f"{e.originator_id} v{e.originator_version}" for e in unit[:3])
+    return IntegrityError(f"an event version is already stored (one of: {taken})")
