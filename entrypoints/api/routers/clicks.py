@@ -27,6 +27,7 @@ from entrypoints.api.schemas.clicks import (
     ClickAcceptedOut,
     ClickBatchIn,
     ClickBatchOut,
+    ClickEventFields,
     ClickEventIn,
     ClickType,
     FailedEventListOut,
@@ -40,7 +41,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["clicks"])
 # An Idempotency-Key on a single click becomes its event_id, so a retry is the session's no-op.
 _KNOWN_TYPES = frozenset(get_args(ClickType))
 _KEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://flowguard.dev/clicks/idempotency-key")
-_EVENTS = TypeAdapter(list[ClickEventIn])
+_EVENTS = TypeAdapter(list[ClickEventFields])
 
 
 @router.post(
@@ -110,7 +111,7 @@ def _parse(
     """Validate each element on its own: one bad event must not sink the batch. All at once
     first (one pydantic call, not one per event); one by one only when some is invalid."""
     try:
-        return {i: e.to_input() for i, e in enumerate(_EVENTS.validate_python(raw_events))}, []
+        return dict(enumerate(_EVENTS.validate_python(raw_events))), []
     except ValidationError:
         pass
     parsed: dict[int, ClickEventInput] = {}

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from application.commands import ClickEventInput
 from application.results import FailedEvent
@@ -64,6 +65,26 @@ class ClickEventIn(BaseModel):
             occurred_at=self.occurred_at,
             sent_at=self.sent_at,
         )
+
+
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class ClickEventFields(ClickEventInput):
+    """ClickEventIn's rules on the use case's own event type, so that a batch validates straight
+    into the command's events: no model and no copy per event (a third of the CPU of parsing a
+    batch). It must accept exactly what ClickEventIn accepts (tests/unit/api/test_schemas.py);
+    errors are still reported through ClickEventIn."""
+
+    session_id: Id
+    event_type: ClickType
+    restaurant_id: Id
+    page: Id
+    event_id: UUID | None = None
+    user_id: Id | None = None
+    item_id: Id | None = None
+    position: Annotated[int | None, Field(ge=0, le=10_000)] = None
+    quantity: Annotated[int | None, Field(ge=1, le=50)] = None
+    occurred_at: Timestamp | None = None
+    sent_at: Timestamp | None = None
 
 
 # Elements are validated one by one (an invalid one is rejected, not the whole batch), so the
