@@ -83,8 +83,9 @@ def _check(
     catalog: Catalog, raw: ClickEventInput, received_at: datetime
 ) -> Click | list[FieldError]:
     """Catalog and time rules for one event; the funnel rules are the session's."""
-    times = {"occurred_at": raw.occurred_at, "sent_at": raw.sent_at}
-    errors = naive_error(times) + _catalog_errors(catalog, raw)
+    errors = _catalog_errors(catalog, raw)
+    if raw.occurred_at is not None or raw.sent_at is not None:  # many events carry neither
+        errors = naive_error({"occurred_at": raw.occurred_at, "sent_at": raw.sent_at}) + errors
     if not raw.session_id:
         errors.append(FieldError("session_id", "must not be empty"))
     if errors:

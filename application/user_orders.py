@@ -27,6 +27,10 @@ class UserOrders(CopiesContainers, Aggregate):
     class OrderAdded(Aggregate.Event):
         order_id: UUID
 
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, UserOrders)
+            aggregate.order_ids.append(self.order_id)
+
     @event(Opened)
     def __init__(self, *, id: UUID, user_id: str) -> None:
         self.user_id = user_id
@@ -36,6 +40,7 @@ class UserOrders(CopiesContainers, Aggregate):
     def open(cls, user_id: str) -> "UserOrders":
         return cls(id=user_orders_id(user_id), user_id=user_id)
 
-    @event(OrderAdded)
     def add(self, order_id: UUID) -> None:
-        self.order_ids.append(order_id)
+        # trigger_event, not an @event method: the decorator's argument binding and filtering
+        # cost more than the rest of the index update (one per order placed).
+        self.trigger_event(self.OrderAdded, order_id=order_id)

@@ -1,9 +1,8 @@
 """The ClickSession aggregate: one shopper session's clickstream and the cart it implies."""
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -23,9 +22,10 @@ def click_session_id(session_id: str) -> UUID:
     return uuid5(CLICK_SESSION_NAMESPACE, session_id)
 
 
-@dataclass(frozen=True)
-class Click:
-    """A click event whose shape the application already checked against the catalog."""
+class Click(NamedTuple):
+    """A click event whose shape the application already checked against the catalog.
+    (A named tuple: immutable, and built in a fifth of a frozen dataclass's time, once per
+    event of every batch.)"""
 
     event_id: UUID
     event_type: str
