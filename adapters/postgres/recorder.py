@@ -24,23 +24,36 @@ from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-# Rows in, with their request ("unit") and their position; the clash check and the insert see
-# the same snapshot, taken after the table lock, so no clash can appear between the two.
-_INSERT_UNITS = """
-WITH new AS (
-    SELECT * FROM unnest(%b::uuid[], %b::int8[], %b::text[], %b::bytea[], %b::int4[])
-        WITH ORDINALITY AS n(originator_id, originator_version, topic, state, unit, ord)
-), clash AS (
-    SELECT DISTINCT n.unit FROM new n JOIN {table} t
-        ON t.originator_id = n.originator_id AND t.originator_version = n.originator_version
-), ins AS (
-    INSERT INTO {table} (originator_id, originator_version, topic, state)
-    SELECT originator_id, originator_version, topic, state FROM new
-    WHERE unit NOT IN (SELECT unit FROM clash) ORDER BY ord
-    RETURNING notification_id
-)
-SELECT (SELECT array_agg(unit) FROM clash),
-       (SELECT array_agg(notification_id ORDER BY notification_id) FROM ins)
+# One statement, so one round trip and one implicit transaction (the connection is in autocommit
+# mode): the function takes the lock, which is then held until that transaction has committed.
+# The rows come in with their request ("unit") and position; the clash check and the insert
+# see the same snapshot, taken after the lock, so no clash can appear between the two.
+_CREATE_INSERT_FUNCTION = """
+CREATE OR REPLACE FUNCTION {function}(
+    ids uuid[], versions int8[], topics text[], states bytea[], units int4[],
+    OUT clashes int4[], OUT notification_ids int8[]
+) LANGUAGE plpgsql AS $fg$
+BEGIN
+    SET LOCAL lock_timeout = '{lock_timeout}s';
+    LOCK TABLE {table} IN EXCLUSIVE MODE;
+    NOTIFY {channel};
+    WITH new AS (
+        SELECT * FROM unnest(ids, versions, topics, states, units) WITH ORDINALITY
+            AS n(originator_id, originator_version, topic, state, unit, ord)
+    ), clash AS (
+        SELECT DISTINCT n.unit FROM new n JOIN {table} t
+            ON t.originator_id = n.originator_id AND t.originator_version = n.originator_version
+    ), ins AS (
+        INSERT INTO {table} AS t (originator_id, originator_version, topic, state)
+        SELECT n.originator_id, n.originator_version, n.topic, n.state FROM new n
+        WHERE n.unit NOT IN (SELECT c.unit FROM clash c) ORDER BY n.ord
+        RETURNING t.notification_id
+    )
+    SELECT (SELECT array_agg(c.unit) FROM clash c),
+           (SELECT array_agg(i.notification_id ORDER BY i.notification_id) FROM ins i)
+    INTO clashes, notification_ids;
+END
+$fg$
 """
 
 _SELECT_MANY = (
@@ -53,9 +66,18 @@ class FlowGuardPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         table = Identifier(datastore.schema, events_table_name)
-        self._insert_units = SQL(_INSERT_UNITS).format(table=table)
+        function = Identifier(datastore.schema, f"fg_insert_{events_table_name}")
+        # Created (or replaced) with the table, by eventsourcing's create_table().
+        self.sql_create_statements.append(
+            SQL(_CREATE_INSERT_FUNCTION).format(
+                function=function,
+                table=table,
+                channel=Identifier(self.channel_name),
+                lock_timeout=SQL(str(int(datastore.lock_timeout))),
+            )
+        )
+        self._insert_units = SQL("SELECT * FROM {0}(%b, %b, %b, %b, %b)").format(function)
         self._select_many = SQL(_SELECT_MANY).format(table=table)
-        self._notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -77,16 +99,13 @@ class FlowGuardPostgresRecorder(PostgresApplicationRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _insert(self, units: Sequence[Sequence[StoredEvent]]) -> tuple[set[int], list[int]]:
         params = _columns(units)
-        with self.datastore.get_connection() as conn:
-            # One round trip: BEGIN, lock, notify, insert and COMMIT go out before one sync.
-            with conn.pipeline(), conn.transaction():
-                curs = conn.cursor(row_factory=tuple_row)
-                for statement in self.lock_table_statements:
-                    curs.execute(statement, prepare=True)
-                curs.execute(self._notify)
-                insert = conn.cursor(row_factory=tuple_row)
-                insert.execute(self._insert_units, params, prepare=True)
-            row = insert.fetchone()
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as curs,
+        ):
+            assert conn.autocommit  # the statement is its own transaction
+            curs.execute(self._insert_units, params, prepare=True)
+            row = curs.fetchone()
         assert row is not None
         return set(row[0] or ()), list(row[1] or ())
 

@@ -211,3 +211,28 @@ def test_the_events_of_several_aggregates_come_in_one_read(postgres_recorder: An
     postgres_recorder.insert_units([stored(a, 1, 2, 3), stored(b, 1)])
     found = postgres_recorder.select_events_of([a, b, absent])
     assert found == {a: stored(a, 1, 2, 3), b: stored(b, 1)}
+
+
+def test_an_insert_waits_for_the_table_lock_that_orders_the_log(
+    postgres_recorder: Any,
+) -> None:
+    """Inserts take the EXCLUSIVE table lock (and hold it to their commit), as eventsourcing's
+    recorder does: a reader tailing the log never passes an id that is filled in later."""
+    datastore, table = postgres_recorder.datastore, postgres_recorder.events_table_name
+    a = uuid4()
+    with datastore.get_connection() as holder, holder.transaction():
+        # What a plain concurrent INSERT holds: it blocks EXCLUSIVE, not another INSERT.
+        holder.execute(f"LOCK TABLE {table} IN ROW EXCLUSIVE MODE")
+        writer = threading.Thread(target=postgres_recorder.insert_events, args=(stored(a, 1),))
+        writer.start()
+        with datastore.get_connection() as watcher:
+            waiting = (
+                "SELECT count(*) AS n FROM pg_locks "
+                f"WHERE NOT granted AND relation = '{table}'::regclass"
+            )
+            while writer.is_alive() and watcher.execute(waiting).fetchone()["n"] == 0:  # type: ignore[index]
+                threading.Event().wait(0.01)
+        assert writer.is_alive()  # blocked on the lock, not done
+        assert postgres_recorder.select_events(a) == []
+    writer.join()
+    assert postgres_recorder.select_events(a) == stored(a, 1)
