@@ -36,7 +36,7 @@ class FastJSONTranscoder(JSONTranscoder):
     def _tagged(self, value: Any) -> Any:
         types = self.types
         if type(value) is dict and _standard(types):
-            return {key: _tagged_standard(v, types) for key, v in value.items()}
+            return _tagged_state(value, types)
         return _tagged(value, types)
 
 
@@ -44,17 +44,22 @@ def _standard(types: dict[type, Transcoding]) -> bool:
     return type(types.get(datetime)) is DatetimeAsISO and type(types.get(UUID)) is UUIDAsHex
 
 
-def _tagged_standard(value: Any, types: dict[type, Transcoding]) -> Any:
-    """`_tagged` for one value of an event's state, with the standard datetime and UUID
-    transcodings written inline."""
-    kind = type(value)
-    if kind is str or kind is int or value is None:
-        return value
-    if kind is datetime and value.tzinfo is UTC:
-        return {"_type_": "datetime_iso", "_data_": value}  # orjson writes isoformat()'s text
-    if kind is UUID:
-        return {"_type_": "uuid_hex", "_data_": value.hex}
-    return _tagged(value, types)
+def _tagged_state(state: dict[Any, Any], types: dict[type, Transcoding]) -> dict[Any, Any]:
+    """`_tagged` for an event's state, with the standard datetime and UUID transcodings written
+    inline: a copy in which only those values (and any other non-plain one) are replaced, in
+    one loop without a call per value (most values are plain strings and integers)."""
+    tagged = dict(state)
+    for key, value in state.items():
+        kind = type(value)
+        if kind is str or kind is int or value is None:
+            continue
+        if kind is datetime and value.tzinfo is UTC:  # orjson writes isoformat()'s text
+            tagged[key] = {"_type_": "datetime_iso", "_data_": value}
+        elif kind is UUID:
+            tagged[key] = {"_type_": "uuid_hex", "_data_": value.hex}
+        else:
+            tagged[key] = _tagged(value, types)
+    return tagged
 
 
 def _tagged(value: Any, types: dict[type, Transcoding]) -> Any:

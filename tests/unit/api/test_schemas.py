@@ -1,13 +1,17 @@
-"""A batch's events are validated by ClickEventFields (straight into the use case's input
-type) and reported through ClickEventIn: both must take exactly the same events."""
+"""Wire models and the commands built from them.
 
+A batch's events are validated by ClickEventFields (straight into the use case's input type) and
+reported through ClickEventIn: both must take exactly the same events."""
+
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from application.commands import ClickEventInput
+from application.commands import ClickEventInput, OrderLineRequest, PlaceOrder
 from entrypoints.api.schemas.clicks import ClickEventFields, ClickEventIn
+from entrypoints.api.schemas.orders import PlaceOrderIn
 
 BASE = {"session_id": "s1", "event_type": "click", "restaurant_id": "rst_1", "page": "menu"}
 EVENTS: list[Any] = [
@@ -58,3 +62,28 @@ def test_both_take_and_refuse_the_same_events(raw: Any) -> None:
         assert expected is not None
         assert isinstance(event, ClickEventInput)
         assert vars(event) == vars(expected)
+
+
+def test_an_order_command_carries_every_field_of_the_body() -> None:
+    body = PlaceOrderIn.model_validate(
+        {
+            "user_id": "u1",
+            "restaurant_id": "rst_1",
+            "payment_method": "card",
+            "lines": [{"item_id": "itm_1", "quantity": 2}, {"item_id": "itm_2", "quantity": 1}],
+            "session_id": "s1",
+            "order_id": "0b6a3c1e-5d2f-4f7e-9a51-3c2b1d0e9f87",
+            "event_id": "0b6a3c1e-5d2f-4f7e-9a51-3c2b1d0e9f88",
+            "occurred_at": "2026-11-26T10:00:00Z",
+            "sent_at": "2026-11-26T15:30:01+05:30",
+        }
+    )
+    received_at = datetime(2026, 11, 26, 10, 0, 2, tzinfo=UTC)
+    lines = tuple(OrderLineRequest(line.item_id, line.quantity) for line in body.lines)
+    expected = PlaceOrder(
+        **body.model_dump(exclude={"lines"}),
+        lines=lines,
+        received_at=received_at,
+        idempotency_key="k-1",
+    )
+    assert body.to_command(received_at, "k-1") == expected
