@@ -15,7 +15,7 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -31,9 +31,11 @@ BatchObserver = Callable[[int], None]
 class _Unit:
     events: Sequence[Any]
     ids: frozenset[UUID]
-    done: threading.Event = field(default_factory=threading.Event)
+    # A blocking caller waits on `done`; an awaiting one on `committed`, in its loop. (No
+    # Event for the latter: making one costs ~4 % of a click.)
+    done: threading.Event | None = None
+    committed: "asyncio.Future[None] | None" = None
     error: BaseException | None = None
-    wake: Callable[[], None] | None = None  # an awaiting caller's, from the writer thread
 
 
 class GroupCommitter:
@@ -53,8 +55,9 @@ class GroupCommitter:
     def commit(self, events: Sequence[Any]) -> None:
         """Store `events` atomically, together with other callers' events; raise what the
         store raised for them (RecordConflictError when another writer got there first)."""
-        unit = _Unit(events, frozenset(e.originator_id for e in events))
+        unit = _Unit(events, frozenset(e.originator_id for e in events), threading.Event())
         self._enqueue(unit)
+        assert unit.done is not None
         unit.done.wait()
         if unit.error is not None:
             raise unit.error
@@ -62,14 +65,8 @@ class GroupCommitter:
     async def commit_async(self, events: Sequence[Any]) -> None:
         """`commit` for a caller in an event loop: it awaits the transaction instead of parking
         a thread (a thread hop per request costs more CPU than the rest of a click)."""
-        loop = asyncio.get_running_loop()
-        committed = loop.create_future()
-        unit = _Unit(events, frozenset(e.originator_id for e in events))
-
-        def wake() -> None:
-            loop.call_soon_threadsafe(_settle, committed)
-
-        unit.wake = wake
+        committed = asyncio.get_running_loop().create_future()
+        unit = _Unit(events, frozenset(e.originator_id for e in events), None, committed)
         self._enqueue(unit)
         await committed
         if unit.error is not None:
@@ -106,11 +103,7 @@ class GroupCommitter:
                 self._write(batch)
                 self._observe(len(batch))
             finally:  # never leave a caller waiting, whatever happened
-                for unit in batch:
-                    unit.done.set()
-                    if unit.wake is not None:
-                        with contextlib.suppress(RuntimeError):  # its loop has closed
-                            unit.wake()
+                _wake(batch)
 
     def _observe(self, size: int) -> None:
         for observe in self.observers:
@@ -168,6 +161,21 @@ class GroupCommitter:
                 unit.error = error
 
 
-def _settle(committed: "asyncio.Future[None]") -> None:
-    if not committed.done():  # not if the awaiting request was cancelled
-        committed.set_result(None)
+def _wake(batch: list[_Unit]) -> None:
+    """Wake the batch's callers: one call into each event loop for all its awaiting callers
+    (each call_soon_threadsafe writes to the loop's wake-up pipe)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for unit in batch:
+        if unit.done is not None:
+            unit.done.set()
+        if unit.committed is not None:
+            by_loop.setdefault(unit.committed.get_loop(), []).append(unit.committed)
+    for loop, futures in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # its loop has closed
+            loop.call_soon_threadsafe(_settle, futures)
+
+
+def _settle(futures: list["asyncio.Future[None]"]) -> None:
+    for committed in futures:
+        if not committed.done():  # not if the awaiting request was cancelled
+            committed.set_result(None)
