@@ -41,13 +41,19 @@ class FastJSONTranscoder(JSONTranscoder):
 
 
 def _standard(types: dict[type, Transcoding]) -> bool:
-    return type(types.get(datetime)) is DatetimeAsISO and type(types.get(UUID)) is UUIDAsHex
+    return (
+        type(types.get(datetime)) is DatetimeAsISO
+        and type(types.get(UUID)) is UUIDAsHex
+        and dict not in types
+        and list not in types
+    )
 
 
 def _tagged_state(state: dict[Any, Any], types: dict[type, Transcoding]) -> dict[Any, Any]:
-    """`_tagged` for an event's state, with the standard datetime and UUID transcodings written
-    inline: a copy in which only those values (and any other non-plain one) are replaced, in
-    one loop without a call per value (most values are plain strings and integers)."""
+    """`_tagged` for an event's state (or a dict inside it, such as an order line), with the
+    standard datetime and UUID transcodings written inline: a copy in which only those values
+    (and any other non-plain one) are replaced, in one loop without a call per value (most
+    values are plain strings and integers)."""
     tagged = dict(state)
     for key, value in state.items():
         kind = type(value)
@@ -57,6 +63,12 @@ def _tagged_state(state: dict[Any, Any], types: dict[type, Transcoding]) -> dict
             tagged[key] = {"_type_": "datetime_iso", "_data_": value}
         elif kind is UUID:
             tagged[key] = {"_type_": "uuid_hex", "_data_": value.hex}
+        elif kind is dict:
+            tagged[key] = _tagged_state(value, types)
+        elif kind is list:
+            tagged[key] = [
+                _tagged_state(v, types) if type(v) is dict else _tagged(v, types) for v in value
+            ]
         else:
             tagged[key] = _tagged(value, types)
     return tagged
