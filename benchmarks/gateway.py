@@ -101,12 +101,26 @@ def wait_ready(base_url: str, process: subprocess.Popen[bytes], timeout: float =
     raise RuntimeError("flowguard serve did not become ready")
 
 
-def measure(
-    base_url: str, pid: int, path: str, load: list[list[bytes]], events: int
+def postmaster_pid(dsn: str) -> int | None:
+    """The local PostgreSQL server's main process (its backends are its children), if it runs
+    on this machine: the parent of this connection's backend."""
+    with psycopg.connect(dsn) as connection:
+        row = connection.execute("SELECT pg_backend_pid()").fetchone()
+    try:
+        with open(f"/proc/{row[0] if row else 0}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None  # a remote server
+
+
+def measure(  # noqa: PLR0917
+    base_url: str, pid: int, path: str, load: list[list[bytes]], events: int, pg_pid: int | None
 ) -> dict[str, Any]:
     cpu_before, (busy_before, total_before) = process_cpu_seconds(pid), machine_busy_seconds()
+    pg_before = process_cpu_seconds(pg_pid) if pg_pid else 0.0
     result: LoadResult = drive(base_url, path, load, events)
     busy_after, total_after = machine_busy_seconds()
+    pg_cpu = process_cpu_seconds(pg_pid) - pg_before if pg_pid else None
     bad = {s: n for s, n in result.statuses.items() if s >= 300}
     if bad:
         print(f"  non-2xx answers on {path}: {bad} e.g. {result.errors[:2]}")
@@ -124,6 +138,10 @@ def measure(
             1000 * (process_cpu_seconds(pid) - cpu_before) / result.requests, 2
         ),
         "client_cpu_s": round(result.client_cpu_seconds, 1),
+        # PostgreSQL's share of the work (its backends, WAL writer, ...), when it runs here.
+        "postgres_cpu_ms_per_request": (
+            round(1000 * pg_cpu / result.requests, 2) if pg_cpu is not None else None
+        ),
         "machine_busy_pct": round(100 * (busy_after - busy_before) / (total_after - total_before)),
     }
 
@@ -140,10 +158,16 @@ def commit_batches(base_url: str) -> tuple[float, float]:
 
 
 def scenario(  # noqa: PLR0917
-    base_url: str, pid: int, path: str, load: list[list[bytes]], events: int, workers: int
+    base_url: str,
+    pid: int,
+    path: str,
+    load: list[list[bytes]],
+    events: int,
+    workers: int,
+    pg_pid: int | None,
 ) -> dict[str, Any]:
     sum_before, count_before = commit_batches(base_url)
-    figures = measure(base_url, pid, path, load, events)
+    figures = measure(base_url, pid, path, load, events, pg_pid)
     sum_after, count_after = commit_batches(base_url)
     batches = count_after - count_before
     # With several workers /metrics shows one worker's histogram: no honest mean then.
@@ -161,6 +185,7 @@ def run(args: argparse.Namespace, dsn: str) -> dict[str, Any]:
         "durability": baseline.durability_settings(dsn),
         "workers": args.workers,
     }
+    pg_pid = postmaster_pid(dsn)
     with server(serve_command, args.workers, dsn, log_path) as (url, pid):
         # Warm-up: tables, pools, caches and code paths, so the timings are steady state.
         drive(url, "/api/v1/clicks", single_click_load(1280, args.concurrency, "warm"), 1280)
@@ -175,12 +200,12 @@ def run(args: argparse.Namespace, dsn: str) -> dict[str, Any]:
             "c_orders": ("orders", order_load(orders, args.concurrency, "c"), orders),
         }
         for key, (path, load, events) in loads.items():
-            report[key] = scenario(url, pid, f"/api/v1/{path}", load, events, args.workers)
+            report[key] = scenario(url, pid, f"/api/v1/{path}", load, events, args.workers, pg_pid)
     floor_log = log_path.with_name("floor-server.log")
     with server(floor_command, args.workers, dsn, floor_log) as (url, pid):
         drive(url, "/api/v1/clicks", single_click_load(1280, args.concurrency, "warm"), 1280)
         load = single_click_load(clicks, args.concurrency, "floor")
-        report["http_floor"] = measure(url, pid, "/api/v1/clicks", load, clicks)
+        report["http_floor"] = measure(url, pid, "/api/v1/clicks", load, clicks, None)
     report["baseline_commit_per_row_rows_per_s"] = round(baseline.commit_per_row(dsn, clicks))
     report["baseline_copy_rows_per_s"] = round(baseline.copy_all(dsn, batch_events))
     return report
@@ -196,9 +221,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"{floor['requests_per_s']} req/s, {floor['server_cpu_ms_per_request']} ms CPU/request"
     )
     header = f"{'scenario':<22}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'batch':>7}"
-    print(
-        header + f"{'ms cpu/req':>11}{'cli cpu':>9}{'busy%':>7}{'vs row':>8}{'vs COPY':>9}  target"
-    )
+    columns = f"{'ms cpu/req':>11}{'pg ms/req':>10}{'cli cpu':>9}{'busy%':>7}"
+    print(header + columns + f"{'vs row':>8}{'vs COPY':>9}  target")
     for key, name, target in (
         ("a_clicks", "(a) POST /clicks x64", TARGETS["clicks"]),
         ("b_batch", "(b) /clicks/batch 100", TARGETS["batch"]),
@@ -210,7 +234,8 @@ def print_report(report: dict[str, Any]) -> None:
         goal = f">={target[0]}/s" + (f", p99<={target[1]:.0f}ms" if target[1] else "")
         print(
             f"{name:<22}{rate:>10}{f['p50_ms']:>9}{p99:>9}{f['mean_commit_batch'] or '-':>7}"
-            f"{f['server_cpu_ms_per_request']:>11}{f['client_cpu_s']:>9}{f['machine_busy_pct']:>7}"
+            f"{f['server_cpu_ms_per_request']:>11}{f['postgres_cpu_ms_per_request'] or '-':>10}"
+            f"{f['client_cpu_s']:>9}{f['machine_busy_pct']:>7}"
             f"{rate / per_row:>8.2f}{rate / copy:>9.3f}  {goal} {'met' if met else 'MISSED'}"
         )
 

@@ -206,13 +206,6 @@ def test_an_insert_of_a_taken_version_stores_nothing_and_conflicts(postgres_reco
     assert [e.originator_version for e in postgres_recorder.select_events(a)] == [1, 2, 3]
 
 
-def test_the_events_of_several_aggregates_come_in_one_read(postgres_recorder: Any) -> None:
-    a, b, absent = uuid4(), uuid4(), uuid4()
-    postgres_recorder.insert_units([stored(a, 1, 2, 3), stored(b, 1)])
-    found = postgres_recorder.select_events_of([a, b, absent])
-    assert found == {a: stored(a, 1, 2, 3), b: stored(b, 1)}
-
-
 def test_an_insert_waits_for_the_table_lock_that_orders_the_log(
     postgres_recorder: Any,
 ) -> None:
