@@ -22,6 +22,8 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
+        # uvicorn's httptools protocol, sending each answer's head and body in one write.
+        http="entrypoints.api.http_protocol:GatewayHttpProtocol",
         log_level="info",
         # Importing the app takes seconds on a busy machine; with the default 5 s health check
         # the supervisor kills each worker before it has started, again and again.
