@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 
+from adapters.spark.session import SparkConfig, build_session
 from pipelines.jobs.catalog import CatalogRows
 from pipelines.jobs.gold import GOLD_NAMES, build_gold_day
 from pipelines.jobs.lake import Lake
@@ -50,19 +51,9 @@ FIRST_ORDERS = pa.schema(
 
 
 def session(partitions: int, driver_memory: str) -> SparkSession:
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("flowguard-bench-batch")
-        .config("spark.sql.shuffle.partitions", str(partitions))
-        .config("spark.default.parallelism", str(partitions))
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", driver_memory)
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
+    """The pipeline's own session settings (adapters/spark/session.py), on local[2]."""
+    options = {"spark.driver.memory": driver_memory}
+    return build_session(SparkConfig("local[2]", partitions, "flowguard-bench-batch", options))
 
 
 def timed(stages: dict[str, float], name: str, work: Callable[[], object]) -> None:

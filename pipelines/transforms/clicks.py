@@ -6,7 +6,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from pipelines.transforms.common import conform
-from pipelines.transforms.events import CLICK_PAYLOAD, dedup_events, parse_payload
+from pipelines.transforms.events import CLICK_FIELDS, dedup_scattered, parse_fields
 from pipelines.transforms.schemas import CLICKS_CLEAN
 
 CLICK_TYPES = ("impression", "click", "add_to_cart", "remove_from_cart", "checkout_started")
@@ -19,7 +19,7 @@ def clicks_clean(
 ) -> DataFrame:
     """SILVER.CLICKS_CLEAN for `day` from BRONZE.CLICKS_RAW rows (any superset of the day)."""
     todays = bronze_clicks.filter(F.col("EVENT_DATE").cast("date") == F.lit(day))
-    events = parse_payload(dedup_events(todays), CLICK_PAYLOAD)
+    events = parse_fields(dedup_scattered(todays), CLICK_FIELDS)
     catalog_items = items.select(
         "ITEM_ID",
         F.col("RESTAURANT_ID").alias("ITEM_RESTAURANT_ID"),
@@ -51,7 +51,7 @@ def clicks_clean(
 def _columns(events: DataFrame) -> DataFrame:
     click_type = F.regexp_replace("EVENT_TYPE", r"^click\.", "")
     is_cart = click_type.isin(*CART_TYPES)
-    quantity = F.coalesce(F.col("P.quantity").try_cast("bigint"), F.lit(1))
+    quantity = F.coalesce(F.col("P_quantity").try_cast("bigint"), F.lit(1))
     return events.select(
         F.col("INGESTION_ID").alias("EVENT_ID"),
         "EVENT_DATE",
@@ -61,12 +61,12 @@ def _columns(events: DataFrame) -> DataFrame:
         F.hour("EVENT_TIME").alias("EVENT_HOUR"),
         "EVENT_TYPE",
         click_type.alias("CLICK_TYPE"),
-        F.col("P.session_id").alias("SESSION_ID"),
-        F.col("P.user_id").alias("USER_ID"),
-        F.col("P.item_id").alias("ITEM_ID"),
-        F.col("P.restaurant_id").alias("RESTAURANT_ID"),
-        F.col("P.page").alias("PAGE"),
-        F.col("P.position").try_cast("int").alias("POSITION"),
+        F.col("P_session_id").alias("SESSION_ID"),
+        F.col("P_user_id").alias("USER_ID"),
+        F.col("P_item_id").alias("ITEM_ID"),
+        F.col("P_restaurant_id").alias("RESTAURANT_ID"),
+        F.col("P_page").alias("PAGE"),
+        F.col("P_position").try_cast("int").alias("POSITION"),
         F.when(is_cart, quantity).alias("QUANTITY"),
     )
 

