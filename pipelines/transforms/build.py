@@ -1,5 +1,6 @@
 """One day's SILVER and GOLD in one call, for jobs and benchmarks that build everything at once."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,15 +44,26 @@ def build_silver(
 
 def build_gold(silver: Silver, prior_first_orders: DataFrame, day: date) -> dict[str, DataFrame]:
     """Every GOLD table for `day`, keyed by table name (schemas.GOLD_TABLES)."""
-    first_orders = prior_first_orders.unionByName(silver.user_first_orders)
-    return {
-        "GOLD.DAILY_GMV_METRICS": daily_gmv_metrics(silver.orders_clean, day),
-        "GOLD.FOOD_ITEM_PERFORMANCE": food_item_performance(
-            silver.clicks_clean, silver.order_lines, day
-        ),
-        "GOLD.USER_FUNNEL_METRICS": user_funnel_metrics(
-            silver.clicks_clean, silver.orders_clean, day
-        ),
-        "GOLD.HOURLY_ORDER_PATTERNS": hourly_order_patterns(silver.orders_clean, day),
-        "GOLD.USER_COHORT_METRICS": user_cohort_metrics(silver.orders_clean, first_orders, day),
-    }
+    return {name: gold_table(silver, prior_first_orders, day, name) for name in _GOLD_BUILDERS}
+
+
+def gold_table(silver: Silver, prior_first_orders: DataFrame, day: date, name: str) -> DataFrame:
+    """One GOLD table (e.g. GOLD.DAILY_GMV_METRICS) for `day`. Builds only that table's plan:
+    PySpark analyses every DataFrame as it is built, which a job writing one table need not pay
+    for the other four."""
+    return _GOLD_BUILDERS[name](silver, prior_first_orders, day)
+
+
+_GOLD_BUILDERS: dict[str, Callable[[Silver, DataFrame, date], DataFrame]] = {
+    "GOLD.DAILY_GMV_METRICS": lambda s, _, day: daily_gmv_metrics(s.orders_clean, day),
+    "GOLD.FOOD_ITEM_PERFORMANCE": lambda s, _, day: food_item_performance(
+        s.clicks_clean, s.order_lines, day
+    ),
+    "GOLD.USER_FUNNEL_METRICS": lambda s, _, day: user_funnel_metrics(
+        s.clicks_clean, s.orders_clean, day
+    ),
+    "GOLD.HOURLY_ORDER_PATTERNS": lambda s, _, day: hourly_order_patterns(s.orders_clean, day),
+    "GOLD.USER_COHORT_METRICS": lambda s, prior, day: user_cohort_metrics(
+        s.orders_clean, prior.unionByName(s.user_first_orders), day
+    ),
+}
