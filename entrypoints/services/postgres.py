@@ -55,6 +55,9 @@ class PostgresService(Service):
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (USER,)).fetchone()
             verb = "ALTER" if exists else "CREATE"
             conn.execute(f"{verb} ROLE {USER} LOGIN CREATEDB PASSWORD '{PASSWORD}'")
+            # Tests and benchmarks drop their databases WITH (FORCE); an autovacuum worker
+            # in one made that fail ("must be a member of pg_signal_backend") now and then.
+            conn.execute(f"GRANT pg_signal_backend TO {USER}")
             found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
             if not found.fetchone():
                 conn.execute(f"CREATE DATABASE {DATABASE} OWNER {USER}")
