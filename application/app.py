@@ -5,6 +5,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from types import TracebackType
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -178,10 +179,8 @@ class FlowGuardApp(Application[UUID]):
 
     # --- the Store the use cases write through ----------------------------------------------
 
-    @contextmanager
-    def _guarded(self) -> Iterator[None]:
-        with self._breaker.guard(), _store_errors():
-            yield
+    def _guarded(self) -> "_Guarded":
+        return _Guarded(self._breaker)
 
     def load(self, aggregate_id: UUID) -> Any | None:
         with _store_errors():
@@ -232,10 +231,40 @@ def _project(aggregate: Any, events: Iterable[Any]) -> Any:
 def _store_errors() -> Iterator[None]:
     try:
         yield
-    except IntegrityError as error:  # conflicts outlasted the use case's retries
-        raise StoreUnavailable(f"too many concurrent writers: {error}", store_down=False) from error
     except PersistenceError as error:
-        raise StoreUnavailable(str(error)) from error
+        raise _unavailable(error) from error
+
+
+def _unavailable(error: PersistenceError) -> StoreUnavailable:
+    if isinstance(error, IntegrityError):  # conflicts outlasted the use case's retries
+        return StoreUnavailable(f"too many concurrent writers: {error}", store_down=False)
+    return StoreUnavailable(str(error))
+
+
+class _Guarded:
+    """The store breaker around a use case, with the store's errors as StoreUnavailable.
+    A class, not @contextmanager: it wraps every request."""
+
+    __slots__ = ("_guard",)
+
+    def __init__(self, breaker: StoreBreaker) -> None:
+        self._guard = breaker.guard()
+
+    def __enter__(self) -> None:
+        self._guard.__enter__()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not isinstance(error, PersistenceError):
+            self._guard.__exit__(kind, error, traceback)
+            return
+        unavailable = _unavailable(error)
+        self._guard.__exit__(StoreUnavailable, unavailable, traceback)
+        raise unavailable from error
 
 
 class _NeedsStoreError(Exception):

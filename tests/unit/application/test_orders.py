@@ -7,7 +7,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 from application.app import FlowGuardApp
 from application.commands import ChangeOrderStatus, OrderLineRequest
@@ -174,4 +174,34 @@ def test_a_store_that_cannot_commit_is_unavailable_and_nothing_is_answered_as_st
     with pytest.raises(StoreUnavailable):
         app.place_order(place(idempotency_key="k"))
     assert stored_events(app) == 0
+    app.close()
+
+
+def broken_store_app(error: Exception) -> FlowGuardApp:
+    class BrokenStoreApp(FlowGuardApp):
+        def _insert(self, *stored: object) -> None:
+            raise error
+
+    return BrokenStoreApp(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        catalog=FakeCatalog(),
+        failed_events=FakeFailedEventStore(),
+    )
+
+
+def test_a_store_failure_opens_the_breaker_and_the_next_command_fails_fast() -> None:
+    app = broken_store_app(OperationalError("connection refused"))
+    with pytest.raises(StoreUnavailable, match="connection refused") as first:
+        app.place_order(place())
+    assert isinstance(first.value.__cause__, OperationalError)
+    with pytest.raises(StoreUnavailable, match="retry shortly"):
+        app.place_order(place())
+    app.close()
+
+
+def test_writers_that_keep_conflicting_do_not_open_the_breaker() -> None:
+    app = broken_store_app(IntegrityError("version taken"))
+    for _ in range(2):  # the second call reaches the store too: no fail-fast
+        with pytest.raises(StoreUnavailable, match="too many concurrent writers"):
+            app.place_order(place())
     app.close()
