@@ -70,8 +70,13 @@ jvm=(-Xms256m -Xmx512m -XX:+UseSerialGC -XX:ActiveProcessorCount=2 -Djava.awt.he
   "-Dlog4j2.configurationFile=$home/log4j2.properties")
 
 if [[ ! -f "$home/data/meta.properties" ]]; then
-  # A cluster id is 16 random bytes in URL-safe base64 without padding.
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  # A cluster id is 16 random bytes in URL-safe base64 without padding. One starting with "-"
+  # reads as an option to the storage tool (1 start in 64 failed so): draw again, as Kafka's
+  # own Uuid.randomUuid() does.
+  cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+  done
   java "${jvm[@]}" -cp "$libs/*" kafka.tools.StorageTool format --standalone \
     --cluster-id "$cluster_id" --config "$home/server.properties"
 fi
