@@ -19,6 +19,23 @@ class FakeEvent:
     bad: bool = False
 
 
+def committing(
+    committer: GroupCommitter, errors: list[BaseException]
+) -> Callable[[FakeEvent], Callable[[], None]]:
+    """A caller per event, for in_threads: it commits the event, keeping a conflict in errors."""
+
+    def commit(event: FakeEvent) -> Callable[[], None]:
+        def call() -> None:
+            try:
+                committer.commit([event])
+            except IntegrityError as error:
+                errors.append(error)
+
+        return call
+
+    return commit
+
+
 class FakeStore:
     """Records each transaction; a transaction with a bad event fails as a whole."""
 
@@ -71,15 +88,7 @@ def test_a_conflicting_request_fails_alone() -> None:
     committer = GroupCommitter(store.save)
     store.gate.clear()
     errors: list[BaseException] = []
-
-    def commit(event: FakeEvent) -> Callable[[], None]:
-        def call() -> None:
-            try:
-                committer.commit([event])
-            except IntegrityError as error:
-                errors.append(error)
-
-        return call
+    commit = committing(committer, errors)
 
     first = in_threads(commit(FakeEvent(uuid4())))
     store.entered.wait()  # the first transaction is open
@@ -203,15 +212,7 @@ def test_with_units_a_clash_fails_alone_and_the_others_share_the_transaction() -
     store = FakeUnitStore()
     committer = GroupCommitter(store.save, save_units=store.save_units)
     errors: list[BaseException] = []
-
-    def commit(event: FakeEvent) -> Callable[[], None]:
-        def call() -> None:
-            try:
-                committer.commit([event])
-            except IntegrityError as error:
-                errors.append(error)
-
-        return call
+    commit = committing(committer, errors)
 
     good = [FakeEvent(uuid4()), FakeEvent(uuid4())]
     calls = [commit(good[0]), commit(FakeEvent(uuid4(), bad=True)), commit(good[1])]
