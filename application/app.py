@@ -1,8 +1,5 @@
 """FlowGuardApp: the use cases, an eventsourcing Application over the configured event store."""
 
-import copy
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -23,10 +20,11 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import EnvType
 
 from application import clicks, orders
-from application.breaker import StoreBreaker
+from application.breaker import Guard, StoreBreaker
 from application.commands import ChangeOrderStatus, PlaceOrder, RecordClickEvents
 from application.errors import NotFound, StoreUnavailable
 from application.group_commit import BatchObserver, GroupCommitter
+from application.latest_committed import LatestCommitted
 from application.ports import Catalog, FailedEventStore
 from application.results import ClickBatchResult, FailedEvent, OrderReceipt, OrderView
 from application.transcoder import FastJSONTranscoder
@@ -59,8 +57,11 @@ class FlowGuardApp(Application[UUID]):
         # A recorder that can skip one request's clash (adapters/postgres/recorder.py) keeps
         # the other requests of the transaction; any other recorder falls back to one by one.
         units = getattr(self.recorder, "insert_units", None)
-        committer = GroupCommitter(self._insert, max_batch_events, save_units=units)
-        self._committer = committer if group_commit else None
+        self._committer = (
+            GroupCommitter(self._insert, max_batch_events, save_units=units)
+            if group_commit
+            else None
+        )
         self._breaker = StoreBreaker()
         self._latest = LatestCommitted()
 
@@ -241,17 +242,10 @@ def _unavailable(error: PersistenceError) -> StoreUnavailable:
     return StoreUnavailable(str(error))
 
 
-class _Guarded:
-    """The store breaker around a use case, with the store's errors as StoreUnavailable.
-    A class, not @contextmanager: it wraps every request."""
+class _Guarded(Guard):
+    """The store breaker's guard, with the store's errors raised as StoreUnavailable."""
 
-    __slots__ = ("_guard",)
-
-    def __init__(self, breaker: StoreBreaker) -> None:
-        self._guard = breaker.guard()
-
-    def __enter__(self) -> None:
-        self._guard.__enter__()
+    __slots__ = ()
 
     def __exit__(
         self,
@@ -260,10 +254,10 @@ class _Guarded:
         traceback: TracebackType | None,
     ) -> None:
         if not isinstance(error, PersistenceError):
-            self._guard.__exit__(kind, error, traceback)
+            super().__exit__(kind, error, traceback)
             return
         unavailable = _unavailable(error)
-        self._guard.__exit__(StoreUnavailable, unavailable, traceback)
+        super().__exit__(StoreUnavailable, unavailable, traceback)
         raise unavailable from error
 
 
@@ -275,7 +269,7 @@ class _LoopStore:
     """The store of a command run in the event loop: it reads only the latest committed
     states and defers the commit, which the caller then awaits."""
 
-    def __init__(self, latest: "LatestCommitted") -> None:
+    def __init__(self, latest: LatestCommitted) -> None:
         self._latest = latest
         self.aggregates: Sequence[Aggregate] = ()
         self.stored: list[Any] = []
@@ -296,35 +290,3 @@ class _LoopStore:
             raise _NeedsStoreError  # a use case that commits twice is not run this way
         self.aggregates = aggregates
         self.stored = [e for aggregate in aggregates for e in aggregate.collect_events()]
-
-
-class LatestCommitted:
-    """The last committed state of recently written aggregates, so that the next command on
-    one (the next click of a session, the next order of a user) needs no read from the store.
-    Hands out copies: a command mutates what it loads and may fail to commit it."""
-
-    def __init__(self, maxsize: int = 10_000) -> None:
-        self._maxsize = maxsize
-        self._items: OrderedDict[UUID, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, aggregate_id: UUID) -> Any | None:
-        with self._lock:
-            aggregate = self._items.get(aggregate_id)
-        return copy.deepcopy(aggregate) if aggregate is not None else None
-
-    def remember(self, aggregates: Iterable[Aggregate]) -> None:
-        with self._lock:
-            for aggregate in aggregates:
-                known = self._items.get(aggregate.id)
-                # Commits of one aggregate may finish out of order across threads.
-                if known is None or known.version < aggregate.version:
-                    self._items[aggregate.id] = aggregate
-                self._items.move_to_end(aggregate.id)
-            while len(self._items) > self._maxsize:
-                self._items.popitem(last=False)
-
-    def forget(self, aggregates: Iterable[Aggregate]) -> None:
-        with self._lock:
-            for aggregate in aggregates:
-                self._items.pop(aggregate.id, None)

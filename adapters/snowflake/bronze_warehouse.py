@@ -51,15 +51,23 @@ def raw_tuple(row: BronzeRow) -> tuple[Any, ...]:
     return tuple(row)
 
 
+# Arrow's name for each SQL type of the BRONZE DDL.
+_ARROW_ALIAS = {
+    "VARCHAR": "string",
+    "NUMBER": "int64",
+    "TIMESTAMP_NTZ": "timestamp[us]",
+    "DATE": "date32",
+}
+
+
 def raw_arrow_types() -> list[Any]:
-    """RAW_COLUMNS as Arrow types, in order, for stagers that build Arrow data."""
+    """RAW_COLUMNS' types as Arrow types, in column order (read off the DDL, so they cannot
+    drift from it), for stagers that build Arrow data."""
     import pyarrow as pa
 
-    text, number, timestamp = pa.string(), pa.int64(), pa.timestamp("us")
-    return [
-        text, text, text, number, timestamp, pa.date32(), timestamp, number, text,
-        text, number, number, timestamp,
-    ]  # fmt: skip
+    definitions = [line.split() for line in RAW_COLUMNS.strip("()\n").splitlines()]
+    sql_types = [words[1].split("(")[0].rstrip(",") for words in definitions]
+    return [pa.type_for_alias(_ARROW_ALIAS[t]) for t in sql_types]
 
 
 def failed_tuple(failure: FailedMessage, failed_at: datetime) -> tuple[Any, ...]:

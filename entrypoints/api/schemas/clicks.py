@@ -51,20 +51,8 @@ class ClickEventIn(BaseModel):
     sent_at: Timestamp | None = None
 
     def to_input(self) -> ClickEventInput:
-        # Field by field: model_dump() builds a dict per event first (a batch has hundreds).
-        return ClickEventInput(
-            session_id=self.session_id,
-            event_type=self.event_type,
-            restaurant_id=self.restaurant_id,
-            page=self.page,
-            event_id=self.event_id,
-            user_id=self.user_id,
-            item_id=self.item_id,
-            position=self.position,
-            quantity=self.quantity,
-            occurred_at=self.occurred_at,
-            sent_at=self.sent_at,
-        )
+        # From the validated fields (the same names): model_dump() builds a dict per event.
+        return ClickEventInput(**self.__dict__)
 
 
 @pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))

@@ -52,20 +52,10 @@ class PlaceOrderIn(_In):
     sent_at: Timestamp | None = None
 
     def to_command(self, received_at: datetime, idempotency_key: str | None) -> PlaceOrder:
-        # Field by field: model_dump() walks the model through pydantic's serializer first.
-        return PlaceOrder(
-            user_id=self.user_id,
-            restaurant_id=self.restaurant_id,
-            lines=tuple(OrderLineRequest(line.item_id, line.quantity) for line in self.lines),
-            payment_method=self.payment_method,
-            received_at=received_at,
-            session_id=self.session_id,
-            order_id=self.order_id,
-            idempotency_key=idempotency_key,
-            event_id=self.event_id,
-            occurred_at=self.occurred_at,
-            sent_at=self.sent_at,
-        )
+        # From the validated fields (the same names): model_dump() runs pydantic's serializer.
+        lines = tuple(OrderLineRequest(line.item_id, line.quantity) for line in self.lines)
+        fields = {**self.__dict__, "lines": lines}
+        return PlaceOrder(**fields, received_at=received_at, idempotency_key=idempotency_key)
 
 
 class StatusChangeIn(_In):
