@@ -91,3 +91,51 @@ def test_a_deep_copy_is_independent_of_the_original() -> None:
     assert (session.cart, len(session.seen), session.version) == ({"itm_1": 1}, 1, 2)
     assert (copied.cart, len(copied.seen), copied.version) == ({"itm_1": 2}, 2, 3)
     assert session.pending_events == []
+
+
+def _constructed(recorded: ClickSession.Recorded) -> ClickSession.Recorded:
+    """The event `record` built, built again through its class's own __init__ (as
+    trigger_event builds events): a missing or extra field would raise here."""
+    return type(recorded)(**vars(recorded))
+
+
+@pytest.mark.parametrize(
+    ("event_type", "overrides"),
+    [
+        ("impression", {}),
+        ("click", {"user_id": None, "position": None}),
+        ("add_to_cart", {"quantity": 3}),
+        ("add_to_cart", {}),  # no quantity: one
+        ("remove_from_cart", {"quantity": 1}),
+        ("checkout_started", {}),  # no item, no position, whatever the client sent
+    ],
+)
+def test_a_recorded_event_is_the_event_its_class_would_construct(
+    event_type: str, overrides: dict[str, object]
+) -> None:
+    session = ClickSession.open("ses_1")
+    session.record(click("add_to_cart", quantity=2))
+    session.collect_events()
+    before = session.version
+    sent = click(event_type, **overrides)  # type: ignore[arg-type]
+    session.record(sent)
+    (recorded,) = session.collect_events()
+    rebuilt = _constructed(recorded)  # type: ignore[arg-type]
+    assert recorded == rebuilt
+    # Field by field in the dataclass's order: vars() is what the stored JSON is written from.
+    assert list(vars(recorded).items()) == list(vars(rebuilt).items())
+    assert recorded.originator_id == session.id
+    assert recorded.originator_version == before + 1 == session.version
+    assert recorded.timestamp.tzinfo is not None
+    assert session.modified_on == recorded.timestamp
+    assert recorded.event_id == sent.event_id in session.seen  # type: ignore[attr-defined]
+    checkout = event_type == "checkout_started"
+    expected = {
+        "session_id": "ses_1",
+        "user_id": sent.user_id,
+        "item_id": None if checkout else sent.item_id,
+        "position": None if checkout else sent.position,
+    }
+    assert {k: getattr(recorded, k) for k in expected} == expected
+    if event_type in ("add_to_cart", "remove_from_cart"):
+        assert recorded.quantity == (sent.quantity or 1)  # type: ignore[attr-defined]
