@@ -27,6 +27,7 @@ from application.group_commit import BatchObserver, GroupCommitter
 from application.latest_committed import LatestCommitted
 from application.ports import Catalog, FailedEventStore
 from application.results import ClickBatchResult, FailedEvent, OrderReceipt, OrderView
+from application.stored_clicks import stored_event_writer
 from application.transcoder import FastJSONTranscoder
 from application.user_orders import UserOrders, user_orders_id
 from application.views import order_view
@@ -64,6 +65,8 @@ class FlowGuardApp(Application[UUID]):
         )
         self._breaker = StoreBreaker()
         self._latest = LatestCommitted()
+        # mapper.to_stored_event, faster for recorded clicks (same bytes).
+        self._to_stored = stored_event_writer(self.mapper)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = super().construct_transcoder()
@@ -128,7 +131,8 @@ class FlowGuardApp(Application[UUID]):
 
     async def _commit_async(self, store: "_LoopStore") -> bool:
         assert self._committer is not None
-        stored = [self.mapper.to_stored_event(e) for e in store.stored]
+        to_stored = self._to_stored
+        stored = [to_stored(e) for e in store.stored]
         try:
             await self._committer.commit_async(stored)
         except RecordConflictError:
@@ -205,7 +209,7 @@ class FlowGuardApp(Application[UUID]):
         # Application.save(), whose per-event runtime Protocol checks cost more than the
         # insert; FlowGuardApp uses no snapshots and no notify hooks.)
         events = [e for aggregate in aggregates for e in aggregate.collect_events()]
-        stored = [self.mapper.to_stored_event(e) for e in events]
+        stored = [self._to_stored(e) for e in events]
         try:
             if self._committer is None:
                 self._insert(*stored)

@@ -35,12 +35,13 @@ class FastJSONTranscoder(JSONTranscoder):
 
     def _tagged(self, value: Any) -> Any:
         types = self.types
-        if type(value) is dict and _standard(types):
+        if type(value) is dict and standard_types(types):
             return _tagged_state(value, types)
         return _tagged(value, types)
 
 
-def _standard(types: dict[type, Transcoding]) -> bool:
+def standard_types(types: dict[type, Transcoding]) -> bool:
+    """The standard datetime and UUID transcodings, and none for dicts or lists."""
     return (
         type(types.get(datetime)) is DatetimeAsISO
         and type(types.get(UUID)) is UUIDAsHex
