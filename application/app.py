@@ -28,6 +28,7 @@ from application.latest_committed import LatestCommitted
 from application.ports import Catalog, FailedEventStore
 from application.results import ClickBatchResult, FailedEvent, OrderReceipt, OrderView
 from application.stored_clicks import stored_event_writer
+from application.stored_orders import stored_order_writer
 from application.transcoder import FastJSONTranscoder
 from application.user_orders import UserOrders, user_orders_id
 from application.views import order_view
@@ -65,8 +66,8 @@ class FlowGuardApp(Application[UUID]):
         )
         self._breaker = StoreBreaker()
         self._latest = LatestCommitted()
-        # mapper.to_stored_event, faster for recorded clicks (same bytes).
-        self._to_stored = stored_event_writer(self.mapper)
+        # mapper.to_stored_event, faster for recorded clicks and placed orders (same bytes).
+        self._to_stored = stored_order_writer(self.mapper, stored_event_writer(self.mapper))
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = super().construct_transcoder()
