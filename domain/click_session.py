@@ -2,10 +2,10 @@
 
 import functools
 from datetime import datetime
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple, cast
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate, TAggregate
 
 from domain.copying import CopiesContainers
 from domain.errors import FieldError, Invalid
@@ -62,6 +62,15 @@ class ClickSession(CopiesContainers, Aggregate):
 
         session_id: str
 
+        def mutate(self, aggregate: TAggregate | None) -> TAggregate | None:
+            # The session straight from the event, when opened and when replayed:
+            # eventsourcing's generic mutate picks the constructor's arguments out of the event
+            # by signature on every call (opening five sessions was ~7 % of a click batch).
+            assert aggregate is None
+            session = ClickSession.__new__(ClickSession)
+            session._apply_opened(self)
+            return cast("TAggregate", session)
+
     class Recorded(Aggregate.Event):
         event_id: UUID
         event_time: datetime
@@ -108,15 +117,17 @@ class ClickSession(CopiesContainers, Aggregate):
             if left:
                 aggregate.cart[self.item_id] = left
 
-    @event(Opened)
-    def __init__(self, *, id: UUID, session_id: str) -> None:
-        self.session_id = session_id
+    def _apply_opened(self, e: Opened) -> None:
+        """The state of a new session (Opened.mutate)."""
+        self.__base_init__(e.originator_id, e.originator_version, e.timestamp)
+        self.session_id = e.session_id
         self.seen: set[UUID] = set()
         self.cart: dict[str, int] = {}
 
     @classmethod
     def open(cls, session_id: str) -> "ClickSession":
-        return cls(id=click_session_id(session_id), session_id=session_id)
+        # _create names the event class (the constructor would work it out per call).
+        return cls._create(cls.Opened, id=click_session_id(session_id), session_id=session_id)
 
     def record(self, click: Click) -> bool:
         """Record one click; False when its event_id was already recorded (a no-op).
