@@ -93,17 +93,18 @@ def _check(
     when = checked_event_time(received_at, raw.occurred_at, raw.sent_at)
     if isinstance(when, FieldError):
         return [when]
+    # Positional, in Click's field order: a named tuple binds keywords in Python (~0.6 us).
     return Click(
-        event_id=raw.event_id or uuid4(),
-        event_type=raw.event_type,
-        event_time=when,
-        received_at=received_at,
-        user_id=raw.user_id,
-        item_id=raw.item_id,
-        restaurant_id=raw.restaurant_id,
-        page=raw.page,
-        position=raw.position,
-        quantity=raw.quantity,
+        raw.event_id or uuid4(),  # event_id
+        raw.event_type,
+        when,  # event_time
+        received_at,
+        raw.user_id,
+        raw.item_id,
+        raw.restaurant_id,
+        raw.page,
+        raw.position,
+        raw.quantity,
     )
 
 

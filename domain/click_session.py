@@ -172,7 +172,11 @@ class ClickSession(CopiesContainers, Aggregate):
         state["position"] = None if checkout else click.position
         if click.event_type in _QUANTITY_TYPES:
             state["quantity"] = click.quantity or 1
-        recorded.mutate(self)
+        # mutate(), less its checks that the event is this aggregate's next (true by
+        # construction: ~0.7 us of UUID comparison per click).
+        recorded.apply(self)
+        self.version = state["originator_version"]
+        self.modified_on = state["timestamp"]
         self.pending_events.append(recorded)
 
 

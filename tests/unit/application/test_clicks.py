@@ -88,3 +88,16 @@ def test_a_batch_spanning_sessions_is_one_commit(app: FlowGuardApp) -> None:
     app.add_batch_observer(sizes.append)
     assert record(app, *events).accepted == 5
     assert sizes == [1]
+
+
+def test_a_stored_click_carries_each_field_it_was_sent_with(app: FlowGuardApp) -> None:
+    sent = ev("add_to_cart", user_id="usr_7", page="search", position=4, quantity=3,
+              occurred_at=NOW - timedelta(seconds=5))  # fmt: skip
+    record(app, sent)
+    stored = list(app.events.get(click_session_id("ses_1")))[-1]
+    assert vars(stored) | {"timestamp": None} == {
+        "originator_id": click_session_id("ses_1"), "originator_version": 2, "timestamp": None,
+        "event_id": sent.event_id, "event_time": NOW - timedelta(seconds=5), "received_at": NOW,
+        "session_id": "ses_1", "user_id": "usr_7", "item_id": "itm_1", "restaurant_id": "rst_1",
+        "page": "search", "position": 4, "quantity": 3,
+    }  # fmt: skip
