@@ -55,31 +55,46 @@ def stored_event_writer(mapper: Mapper[Any]) -> ToStored:
     ):
         return mapper.to_stored_event
     to_stored_event = mapper.to_stored_event
+    times = (_TaggedTimes(), _TaggedTimes())  # event_time, received_at
 
     def to_stored(event: DomainEventProtocol[Any]) -> StoredEvent:
         topic = _TOPICS.get(type(event))
-        stored = None if topic is None else _stored_click(event, topic)
+        stored = None if topic is None else _stored_click(event, topic, *times)
         return stored if stored is not None else to_stored_event(event)
 
     return to_stored
 
 
-def _stored_click(event: Any, topic: str) -> StoredEvent | None:
+class _TaggedTimes:
+    """The tagged form of the last datetime seen: a batch's events share their `received_at`,
+    and mostly their `event_time` (the same object when the client sent no times), so each is
+    written once per batch, not once per event."""
+
+    def __init__(self) -> None:
+        self._last: tuple[datetime | None, dict[str, str]] = (None, {})
+
+    def tagged(self, value: datetime) -> dict[str, str]:
+        last = self._last  # one read and one write of a tuple: safe across threads
+        if last[0] is value:
+            return last[1]
+        tagged = {"_type_": _DT, "_data_": value.isoformat()}  # as DatetimeAsISO writes it
+        self._last = (value, tagged)
+        return tagged
+
+
+def _stored_click(
+    event: Any, topic: str, event_times: _TaggedTimes, receipt_times: _TaggedTimes
+) -> StoredEvent | None:
     values = event.__dict__
     if not _expected(values):
         return None
-    timestamp, event_time, received_at = (
-        values["timestamp"],
-        values["event_time"],
-        values["received_at"],
-    )
-    # orjson writes a UTC datetime as isoformat() does (application/transcoder.py); any other
-    # zone is written through isoformat() itself, as the transcoding does.
+    timestamp = values["timestamp"]
     state = {
+        # orjson writes a UTC datetime as isoformat() does (application/transcoder.py).
         "timestamp": {"_type_": _DT, "_data_": _utc_or_text(timestamp)},
         "event_id": {"_type_": "uuid_hex", "_data_": values["event_id"].hex},
-        "event_time": {"_type_": _DT, "_data_": _utc_or_text(event_time)},
-        "received_at": {"_type_": _DT, "_data_": _utc_or_text(received_at)},
+        "event_time": event_times.tagged(values["event_time"]),
+        "received_at": receipt_times.tagged(values["received_at"]),
         "session_id": values["session_id"],
         "user_id": values["user_id"],
         "item_id": values["item_id"],
