@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
@@ -13,6 +13,7 @@ from eventsourcing.persistence import RecordConflictError
 from application.commands import ChangeOrderStatus, PlaceOrder
 from application.errors import IdempotencyConflict, NotFound
 from application.ports import Catalog
+from application.random_ids import random_uuid
 from application.results import OrderReceipt
 from application.user_orders import UserOrders, user_orders_id
 from application.views import receipt
@@ -41,7 +42,7 @@ class Store(Protocol):
 
 def place_order(store: Store, catalog: Catalog, cmd: PlaceOrder) -> OrderReceipt:
     key = cmd.idempotency_key or _str(cmd.event_id)
-    order_id = cmd.order_id or (uuid5(ORDER_NAMESPACE, f"order:{key}") if key else uuid4())
+    order_id = cmd.order_id or (uuid5(ORDER_NAMESPACE, f"order:{key}") if key else random_uuid())
     event_id = cmd.event_id or uuid5(ORDER_NAMESPACE, f"{order_id}:placed")
     lines = _resolve_lines(catalog, cmd)
 
@@ -69,7 +70,7 @@ def place_order(store: Store, catalog: Catalog, cmd: PlaceOrder) -> OrderReceipt
 def change_order_status(store: Store, cmd: ChangeOrderStatus) -> OrderReceipt:
     key = cmd.idempotency_key or _str(cmd.event_id)
     event_id = cmd.event_id or (
-        uuid5(ORDER_NAMESPACE, f"{cmd.order_id}:status:{key}") if key else uuid4()
+        uuid5(ORDER_NAMESPACE, f"{cmd.order_id}:status:{key}") if key else random_uuid()
     )
     when = _checked_time(cmd)
 
@@ -142,9 +143,12 @@ def _resolve_lines(catalog: Catalog, cmd: PlaceOrder) -> list[tuple[FoodItem, in
 
 
 def _checked_time(cmd: PlaceOrder | ChangeOrderStatus) -> datetime:
-    times = {"occurred_at": cmd.occurred_at, "sent_at": cmd.sent_at}
-    if errors := naive_error({**times, "received_at": cmd.received_at}):
-        raise Invalid(errors)
+    # Most requests carry no client times: then only the server's stamp needs the check.
+    client_times = cmd.occurred_at is not None or cmd.sent_at is not None
+    if client_times or cmd.received_at.tzinfo is None:
+        times = {"occurred_at": cmd.occurred_at, "sent_at": cmd.sent_at}
+        if errors := naive_error({**times, "received_at": cmd.received_at}):
+            raise Invalid(errors)
     when = checked_event_time(cmd.received_at, cmd.occurred_at, cmd.sent_at)
     if isinstance(when, FieldError):
         raise Invalid([when])
