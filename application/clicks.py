@@ -44,11 +44,15 @@ def _attempt(
 ) -> tuple[ClickBatchResult, list[FailedEvent]]:
     sessions: dict[str, ClickSession] = {}
     accepted, duplicates, rejected = 0, [], []
+    # The events this command decides share one timestamp (eventsourcing's: when decided):
+    # reading the clock per event was ~3 % of a batch's CPU.
+    decided_at = ClickSession.Recorded.create_timestamp()
     for index, (raw, click) in enumerate(zip(cmd.events, checked, strict=True)):
         try:
             if isinstance(click, list):
                 raise Invalid(click)
-            if _record(_session(store, sessions, raw.session_id, latest), click, latest):
+            session = _session(store, sessions, raw.session_id, latest)
+            if _record(session, click, latest, decided_at):
                 accepted += 1
             else:
                 duplicates.append(index)
@@ -60,9 +64,9 @@ def _attempt(
     return ClickBatchResult(accepted, len(duplicates), rejected, duplicates), failed
 
 
-def _record(session: ClickSession, click: Click, latest: bool) -> bool:
+def _record(session: ClickSession, click: Click, latest: bool, decided_at: datetime) -> bool:
     try:
-        return session.record(click)
+        return session.record(click, decided_at)
     except Invalid:
         if latest:  # a refusal must never rest on a state that may be stale
             raise _MaybeStaleError from None

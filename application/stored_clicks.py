@@ -10,7 +10,7 @@ mapper.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -55,20 +55,20 @@ def stored_event_writer(mapper: Mapper[Any]) -> ToStored:
     ):
         return mapper.to_stored_event
     to_stored_event = mapper.to_stored_event
-    times = (_TaggedTimes(), _TaggedTimes())  # event_time, received_at
+    times = (_TaggedTimes(), _TaggedTimes(), _TaggedTimes())  # timestamp, event, receipt
 
     def to_stored(event: DomainEventProtocol[Any]) -> StoredEvent:
         topic = _TOPICS.get(type(event))
-        stored = None if topic is None else _stored_click(event, topic, *times)
+        stored = None if topic is None else _stored_click(event, topic, times)
         return stored if stored is not None else to_stored_event(event)
 
     return to_stored
 
 
 class _TaggedTimes:
-    """The tagged form of the last datetime seen: a batch's events share their `received_at`,
-    and mostly their `event_time` (the same object when the client sent no times), so each is
-    written once per batch, not once per event."""
+    """The tagged form of the last datetime seen: a batch's events share their `timestamp`
+    and `received_at`, and mostly their `event_time` (the same object when the client sent
+    no times), so each is written once per batch, not once per event."""
 
     def __init__(self) -> None:
         self._last: tuple[datetime | None, dict[str, str]] = (None, {})
@@ -83,15 +83,14 @@ class _TaggedTimes:
 
 
 def _stored_click(
-    event: Any, topic: str, event_times: _TaggedTimes, receipt_times: _TaggedTimes
+    event: Any, topic: str, times: tuple[_TaggedTimes, _TaggedTimes, _TaggedTimes]
 ) -> StoredEvent | None:
     values = event.__dict__
     if not _expected(values):
         return None
-    timestamp = values["timestamp"]
+    stamp_times, event_times, receipt_times = times
     state = {
-        # orjson writes a UTC datetime as isoformat() does (application/transcoder.py).
-        "timestamp": {"_type_": _DT, "_data_": _utc_or_text(timestamp)},
+        "timestamp": stamp_times.tagged(values["timestamp"]),
         "event_id": {"_type_": "uuid_hex", "_data_": values["event_id"].hex},
         "event_time": event_times.tagged(values["event_time"]),
         "received_at": receipt_times.tagged(values["received_at"]),
@@ -139,7 +138,3 @@ def _expected(values: dict[str, Any]) -> bool:
         and (values["position"] is None or type(values["position"]) is int)
         and type(values.get("quantity", 0)) is int
     )
-
-
-def _utc_or_text(value: datetime) -> datetime | str:
-    return value if value.tzinfo is UTC else value.isoformat()

@@ -129,15 +129,18 @@ class ClickSession(CopiesContainers, Aggregate):
         # _create names the event class (the constructor would work it out per call).
         return cls._create(cls.Opened, id=click_session_id(session_id), session_id=session_id)
 
-    def record(self, click: Click) -> bool:
+    def record(self, click: Click, timestamp: datetime | None = None) -> bool:
         """Record one click; False when its event_id was already recorded (a no-op).
-        Raises Invalid when the event would break the funnel."""
+        Raises Invalid when the event would break the funnel. `timestamp` is the event's
+        (eventsourcing's: when it was decided); now when not given. A command that decides
+        many clicks at once may give them one."""
         if click.event_id in self.seen:
             return False
         errors = shape_errors(click) or self._funnel_errors(click)
         if errors:
             raise Invalid(errors)
-        self._trigger_recorded(EVENT_CLASSES[click.event_type], click)
+        event_class = EVENT_CLASSES[click.event_type]
+        self._trigger_recorded(event_class, click, timestamp or event_class.create_timestamp())
         return True
 
     def _funnel_errors(self, click: Click) -> list[FieldError]:
@@ -148,7 +151,9 @@ class ClickSession(CopiesContainers, Aggregate):
             return [FieldError("event_type", "checkout_started needs a non-empty cart")]
         return []
 
-    def _trigger_recorded(self, event_class: type["ClickSession.Recorded"], click: Click) -> None:
+    def _trigger_recorded(
+        self, event_class: type["ClickSession.Recorded"], click: Click, timestamp: datetime
+    ) -> None:
         """`trigger_event(event_class, **attributes)`, less its generic work: the event's state
         is set in one go, in the dataclass's field order (vars() and so the stored JSON are
         the same), instead of through the frozen dataclass's __init__, one object.__setattr__
@@ -160,7 +165,7 @@ class ClickSession(CopiesContainers, Aggregate):
         state = recorded.__dict__
         state["originator_id"] = self.id
         state["originator_version"] = self.version + 1
-        state["timestamp"] = event_class.create_timestamp()
+        state["timestamp"] = timestamp
         state["event_id"] = click.event_id
         state["event_time"] = click.event_time
         state["received_at"] = click.received_at

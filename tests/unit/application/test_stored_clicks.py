@@ -2,7 +2,7 @@
 them: the same topic, version and bytes (the relay reads those bytes)."""
 
 from collections.abc import Iterator
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import uuid4
 
@@ -51,17 +51,20 @@ CLICKS = [
 ]
 
 
-def recorded_events() -> list[Any]:
+def recorded_events(timestamp: datetime | None = None) -> list[Any]:
     session = ClickSession.open("ses_1")
     for each in CLICKS:
-        session.record(each)
+        session.record(each, timestamp)
     return list(session.collect_events())
 
 
-def test_every_event_is_stored_as_the_mapper_stores_it(app: FlowGuardApp) -> None:
+@pytest.mark.parametrize("timestamp", [None, NOW.astimezone(IST)], ids=["own", "shared"])
+def test_every_event_is_stored_as_the_mapper_stores_it(
+    app: FlowGuardApp, timestamp: datetime | None
+) -> None:
     to_stored = stored_event_writer(app.mapper)
-    events = recorded_events()
-    assert len(events) == 1 + len(CLICKS)  # the Opened event too (the mapper writes it)
+    events = recorded_events(timestamp) + recorded_events()
+    assert len(events) == 2 * (1 + len(CLICKS))  # Opened events too (the mapper writes them)
     for event in events:
         assert to_stored(event) == app.mapper.to_stored_event(event)
 

@@ -6,7 +6,7 @@ import pytest
 
 from domain.click_session import ClickSession, click_session_id
 from domain.errors import Invalid
-from tests.unit.domain.builders import click
+from tests.unit.domain.builders import NOW, click
 
 
 def test_session_id_maps_to_a_stable_aggregate_id() -> None:
@@ -139,3 +139,12 @@ def test_a_recorded_event_is_the_event_its_class_would_construct(
     assert {k: getattr(recorded, k) for k in expected} == expected
     if event_type in ("add_to_cart", "remove_from_cart"):
         assert recorded.quantity == (sent.quantity or 1)  # type: ignore[attr-defined]
+
+
+def test_clicks_decided_together_may_share_a_timestamp() -> None:
+    session = ClickSession.open("ses_1")
+    session.record(click("impression"), NOW)
+    session.record(click("add_to_cart"), NOW)
+    _, *recorded = session.collect_events()
+    assert [e.timestamp for e in recorded] == [NOW, NOW]
+    assert session.modified_on == NOW
