@@ -42,8 +42,7 @@ class Store(Protocol):
 
 def place_order(store: Store, catalog: Catalog, cmd: PlaceOrder) -> OrderReceipt:
     key = cmd.idempotency_key or _str(cmd.event_id)
-    order_id = cmd.order_id or (uuid5(ORDER_NAMESPACE, f"order:{key}") if key else random_uuid())
-    event_id = cmd.event_id or uuid5(ORDER_NAMESPACE, f"{order_id}:placed")
+    order_id, event_id = _placed_ids(cmd, key)
     lines = _resolve_lines(catalog, cmd)
 
     def attempt() -> OrderReceipt:
@@ -65,6 +64,16 @@ def place_order(store: Store, catalog: Catalog, cmd: PlaceOrder) -> OrderReceipt
         return receipt(order, order.history[0])
 
     return _retrying(attempt, on_conflict=lambda: _replay_placed(store, order_id, cmd))
+
+
+def _placed_ids(cmd: PlaceOrder, key: str | None) -> tuple[UUID, UUID]:
+    """The order's id and its order.placed event's id: derived from the request's identity
+    (the client's order id, else its key) so that a retry meets the stored order; both random
+    for a request without one (it cannot be retried: nothing to derive)."""
+    if cmd.order_id is None and key is None:
+        return random_uuid(), random_uuid()
+    order_id = cmd.order_id or uuid5(ORDER_NAMESPACE, f"order:{key}")
+    return order_id, cmd.event_id or uuid5(ORDER_NAMESPACE, f"{order_id}:placed")
 
 
 def change_order_status(store: Store, cmd: ChangeOrderStatus) -> OrderReceipt:
