@@ -38,9 +38,8 @@ _LAYOUT = (
     "page",
     "position",
 )
-_DT = "datetime_iso"
+_LAYOUTS = (_LAYOUT, (*_LAYOUT, "quantity"))  # quantity: cart events
 _TOPICS: dict[type, str] = {cls: get_topic(cls) for cls in EVENT_CLASSES.values()}
-_STR_OR_NONE = frozenset({str, type(None)})
 
 
 def stored_event_writer(mapper: Mapper[Any]) -> ToStored:
@@ -71,13 +70,16 @@ class _TaggedTimes:
     no times), so each is written once per batch, not once per event."""
 
     def __init__(self) -> None:
-        self._last: tuple[datetime | None, dict[str, str]] = (None, {})
+        self._last: tuple[object, dict[str, str] | None] = (None, None)
 
-    def tagged(self, value: datetime) -> dict[str, str]:
+    def tagged(self, value: object) -> dict[str, str] | None:
+        """As DatetimeAsISO writes `value`; None if it is not a datetime."""
         last = self._last  # one read and one write of a tuple: safe across threads
         if last[0] is value:
             return last[1]
-        tagged = {"_type_": _DT, "_data_": value.isoformat()}  # as DatetimeAsISO writes it
+        tagged = None
+        if type(value) is datetime:
+            tagged = {"_type_": "datetime_iso", "_data_": value.isoformat()}
         self._last = (value, tagged)
         return tagged
 
@@ -86,23 +88,54 @@ def _stored_click(
     event: Any, topic: str, times: tuple[_TaggedTimes, _TaggedTimes, _TaggedTimes]
 ) -> StoredEvent | None:
     values = event.__dict__
-    if not _expected(values):
+    keys = tuple(values)
+    if keys not in _LAYOUTS:
         return None
-    stamp_times, event_times, receipt_times = times
+    # In the layout's order (checked above), each value looked up once.
+    (
+        originator_id,
+        originator_version,
+        timestamp,
+        event_id,
+        event_time,
+        received_at,
+        session_id,
+        user_id,
+        item_id,
+        restaurant_id,
+        page,
+        position,
+        *quantity,
+    ) = values.values()
+    # Only values written here as the mapper writes them: a UUID, strings, None, integers
+    # (and datetimes, which `_TaggedTimes` checks).
+    if not (
+        type(event_id) is UUID
+        and type(session_id) is str
+        and (user_id is None or type(user_id) is str)
+        and (item_id is None or type(item_id) is str)
+        and type(restaurant_id) is str
+        and type(page) is str
+        and (position is None or type(position) is int)
+        and (not quantity or type(quantity[0]) is int)
+    ):
+        return None
     state = {
-        "timestamp": stamp_times.tagged(values["timestamp"]),
-        "event_id": {"_type_": "uuid_hex", "_data_": values["event_id"].hex},
-        "event_time": event_times.tagged(values["event_time"]),
-        "received_at": receipt_times.tagged(values["received_at"]),
-        "session_id": values["session_id"],
-        "user_id": values["user_id"],
-        "item_id": values["item_id"],
-        "restaurant_id": values["restaurant_id"],
-        "page": values["page"],
-        "position": values["position"],
+        "timestamp": times[0].tagged(timestamp),
+        "event_id": {"_type_": "uuid_hex", "_data_": event_id.hex},
+        "event_time": times[1].tagged(event_time),
+        "received_at": times[2].tagged(received_at),
+        "session_id": session_id,
+        "user_id": user_id,
+        "item_id": item_id,
+        "restaurant_id": restaurant_id,
+        "page": page,
+        "position": position,
     }
-    if len(values) > len(_LAYOUT):
-        state["quantity"] = values["quantity"]
+    if quantity:
+        state["quantity"] = quantity[0]
+    if state["timestamp"] is None or state["event_time"] is None or state["received_at"] is None:
+        return None
     try:
         encoded = orjson.dumps(state)
     except TypeError:  # an integer beyond 64 bits: the stdlib encoder writes it
@@ -111,30 +144,9 @@ def _stored_click(
     # field) cost as much as the JSON.
     stored = object.__new__(StoredEvent)
     stored.__dict__.update(
-        originator_id=values["originator_id"],
-        originator_version=values["originator_version"],
+        originator_id=originator_id,
+        originator_version=originator_version,
         topic=topic,
         state=encoded,
     )
     return stored
-
-
-def _expected(values: dict[str, Any]) -> bool:
-    """The attributes are the layout's (plus a cart event's quantity), and every value is one
-    that is written here as the mapper writes it: strings, None, integers, datetimes, a UUID."""
-    keys = tuple(values)
-    if keys[: len(_LAYOUT)] != _LAYOUT or keys[len(_LAYOUT) :] not in ((), ("quantity",)):
-        return False
-    return (
-        type(values["event_id"]) is UUID
-        and type(values["timestamp"]) is datetime
-        and type(values["event_time"]) is datetime
-        and type(values["received_at"]) is datetime
-        and type(values["session_id"]) is str
-        and type(values["user_id"]) in _STR_OR_NONE
-        and type(values["item_id"]) in _STR_OR_NONE
-        and type(values["restaurant_id"]) is str
-        and type(values["page"]) is str
-        and (values["position"] is None or type(values["position"]) is int)
-        and type(values.get("quantity", 0)) is int
-    )

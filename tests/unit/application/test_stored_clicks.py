@@ -2,7 +2,7 @@
 them: the same topic, version and bytes (the relay reads those bytes)."""
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from uuid import uuid4
 
@@ -83,6 +83,35 @@ def test_an_event_with_another_attribute_is_left_to_the_mapper(app: FlowGuardApp
     stored = stored_event_writer(app.mapper)(event)
     assert stored == app.mapper.to_stored_event(event)
     assert b'"extra":"value"' in stored.state
+
+
+class LocalTime(datetime):
+    """A datetime subclass: not written as a plain datetime."""
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("event_time", date(2026, 11, 25)),
+        ("received_at", LocalTime(2026, 11, 25, tzinfo=UTC)),
+        ("timestamp", NOW.isoformat()),
+        ("event_id", str(uuid4())),
+        ("page", 1.5),
+        ("user_id", uuid4()),
+    ],
+)
+def test_an_unexpected_value_is_left_to_the_mapper(
+    app: FlowGuardApp, name: str, value: Any
+) -> None:
+    event = recorded_events(NOW)[1]
+    object.__setattr__(event, name, value)
+    outcomes = []
+    for to_stored in (stored_event_writer(app.mapper), app.mapper.to_stored_event):
+        try:
+            outcomes.append(to_stored(event))
+        except Exception as error:  # the same error either way
+            outcomes.append(type(error))
+    assert outcomes[0] == outcomes[1]
 
 
 def test_another_transcoder_keeps_the_mapper() -> None:
