@@ -190,7 +190,7 @@ def run(args: argparse.Namespace, dsn: str) -> dict[str, Any]:
         # Warm-up: tables, pools, caches and code paths, so the timings are steady state.
         drive(url, "/api/v1/clicks", single_click_load(1280, args.concurrency, "warm"), 1280)
         drive(url, "/api/v1/orders", order_load(256, args.concurrency, "warm"), 256)
-        warm_batches = batch_load(2000, 100, args.batch_concurrency, "warm")
+        warm_batches = batch_load(2000, 100, args.batch_concurrency, "warm-batch")
         drive(url, "/api/v1/clicks/batch", warm_batches, 2000)
         loads = {
             "a_clicks": ("clicks", single_click_load(clicks, args.concurrency, "a"), clicks),
