@@ -22,7 +22,9 @@ def record_click_events(
 ) -> tuple[ClickBatchResult, list[FailedEvent]]:
     """Store the valid events, report the invalid ones by index (and return them as
     failed events for the caller to keep)."""
-    checked = [_check(catalog, e, cmd.received_at) for e in cmd.events]
+    # The event time of every event that carries no client times: the same for the batch.
+    received_time = checked_event_time(cmd.received_at, None, None)
+    checked = [_check(catalog, e, cmd.received_at, received_time) for e in cmd.events]
     latest = True  # the first attempt trusts this process's last committed sessions
     for n in range(ATTEMPTS - 1):
         try:
@@ -84,17 +86,26 @@ def _session(
 
 
 def _check(
-    catalog: Catalog, raw: ClickEventInput, received_at: datetime
+    catalog: Catalog,
+    raw: ClickEventInput,
+    received_at: datetime,
+    received_time: datetime | FieldError,
 ) -> Click | list[FieldError]:
-    """Catalog and time rules for one event; the funnel rules are the session's."""
+    """Catalog and time rules for one event; the funnel rules are the session's.
+    `received_time` is the event time of an event without client times."""
     errors = _catalog_errors(catalog, raw)
-    if raw.occurred_at is not None or raw.sent_at is not None:  # many events carry neither
+    client_times = raw.occurred_at is not None or raw.sent_at is not None
+    if client_times:  # many events carry neither
         errors = naive_error({"occurred_at": raw.occurred_at, "sent_at": raw.sent_at}) + errors
     if not raw.session_id:
         errors.append(FieldError("session_id", "must not be empty"))
     if errors:
         return errors
-    when = checked_event_time(received_at, raw.occurred_at, raw.sent_at)
+    when = (
+        checked_event_time(received_at, raw.occurred_at, raw.sent_at)
+        if client_times
+        else received_time
+    )
     if isinstance(when, FieldError):
         return [when]
     # Positional, in Click's field order: a named tuple binds keywords in Python (~0.6 us).
