@@ -142,7 +142,9 @@ class FlowGuardApp(Application[UUID]):
         except BaseException:
             self._latest.forget(store.aggregates)
             raise
-        self._latest.remember(store.aggregates)
+        # Only what the command read through load_latest: a new order is never read that
+        # way, and caching it only took the place of sessions and user indexes (and GC time).
+        self._latest.remember([a for a in store.aggregates if a.id in store.asked])
         return True
 
     # --- queries ----------------------------------------------------------------------------
@@ -278,6 +280,7 @@ class _LoopStore:
         self._latest = latest
         self.aggregates: Sequence[Aggregate] = ()
         self.stored: list[Any] = []
+        self.asked: set[UUID] = set()  # the ids load_latest was asked for
 
     def load(self, aggregate_id: UUID) -> Any | None:
         raise _NeedsStoreError
@@ -288,6 +291,7 @@ class _LoopStore:
         # stored after all, the commit conflicts on its first version (only this request's
         # part of the shared transaction fails) and the command is redone on the store's
         # state, in a thread. A refusal is never decided on it (see load_latest's contract).
+        self.asked.add(aggregate_id)
         return self._latest.get(aggregate_id)
 
     def commit(self, *aggregates: Aggregate) -> None:
