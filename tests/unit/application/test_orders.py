@@ -1,5 +1,6 @@
 """Order use cases over the in-memory event store."""
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,6 +19,7 @@ from application.errors import (
     NotFound,
     StoreUnavailable,
 )
+from application.user_orders import UserOrders, user_orders_id
 from tests.unit.application.fakes import (
     NOW,
     FakeCatalog,
@@ -205,3 +207,17 @@ def test_writers_that_keep_conflicting_do_not_open_the_breaker() -> None:
         with pytest.raises(StoreUnavailable, match="too many concurrent writers"):
             app.place_order(place())
     app.close()
+
+
+def test_an_order_placed_in_the_loop_leaves_only_the_users_index_in_the_latest_cache(
+    app: FlowGuardApp,
+) -> None:
+    # The next order reads the index from the cache; nothing reads an order from it, and a
+    # cached order only took the place of click sessions and indexes.
+    first = asyncio.run(app.place_order_async(place()))
+    second = asyncio.run(app.place_order_async(place()))
+    cached = app._latest.get(user_orders_id("usr_1"))
+    assert isinstance(cached, UserOrders)
+    assert cached.order_ids == [first.order_id, second.order_id]
+    assert app._latest.get(first.order_id) is None
+    assert app._latest.get(second.order_id) is None
