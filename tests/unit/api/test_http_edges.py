@@ -124,3 +124,13 @@ def order() -> dict[str, object]:
         "payment_method": "cash",
         "lines": [{"item_id": "itm_1", "quantity": 1}],
     }
+
+
+def test_a_batch_is_counted_by_event_type_and_outcome(client: TestClient) -> None:
+    impression = CLICK | {"event_type": "impression"}
+    client.post(f"{API}/clicks/batch", json={"events": [CLICK, impression, CLICK]})
+    client.post(f"{API}/clicks/batch", json={"events": [CLICK, CLICK | {"page": "bad"}]})
+    text = client.get("/metrics").text
+    assert 'flowguard_events_total{event_type="click",outcome="accepted"} 3.0' in text
+    assert 'flowguard_events_total{event_type="impression",outcome="accepted"} 1.0' in text
+    assert 'flowguard_events_total{event_type="click",outcome="rejected"} 1.0' in text
