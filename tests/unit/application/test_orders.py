@@ -221,3 +221,23 @@ def test_an_order_placed_in_the_loop_leaves_only_the_users_index_in_the_latest_c
     assert cached.order_ids == [first.order_id, second.order_id]
     assert app._latest.get(first.order_id) is None
     assert app._latest.get(second.order_id) is None
+
+
+def test_the_index_adds_the_event_trigger_event_would() -> None:
+    fast, generic = UserOrders.open("usr_1"), UserOrders.open("usr_1")
+    order_ids = [uuid4(), uuid4()]
+    for order_id in order_ids:
+        fast.add(order_id)
+        generic.trigger_event(UserOrders.OrderAdded, order_id=order_id)
+    recorded, expected = fast.collect_events(), generic.collect_events()
+    for event, same in zip(recorded[1:], expected[1:], strict=True):
+        assert type(event) is type(same)
+        assert list(vars(event)) == list(vars(same))  # the stored JSON's order
+        assert {**vars(event), "timestamp": None} == {**vars(same), "timestamp": None}
+    assert (fast.version, fast.order_ids) == (3, order_ids)
+    assert fast.modified_on == recorded[-1].timestamp
+    rebuilt = None
+    for event in recorded:  # replayed as the repository does
+        rebuilt = event.mutate(rebuilt)
+    assert isinstance(rebuilt, UserOrders)
+    assert (rebuilt.id, rebuilt.version, rebuilt.order_ids) == (fast.id, 3, order_ids)
