@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from domain.errors import IllegalTransition, Invalid
-from domain.order import Order
+from domain.order import ORDER_TOPIC, Order
 from tests.unit.domain.builders import DOSA, NOW, ROLL, VADA, change, placed_order
 
 PUBLISHED_META = {"originator_id", "originator_version", "timestamp", "originator_topic"}
@@ -105,3 +106,20 @@ def test_events_carry_exactly_the_contract_fields() -> None:
     assert set(vars(confirmed)) - PUBLISHED_META - META == {"user_id", "status", "reason"}
     assert set(vars(placed)) >= META
     assert set(vars(confirmed)) >= META
+
+
+def test_placing_records_the_event_and_order_create_would() -> None:
+    order = placed_order()
+    (event,) = order.collect_events()
+    fields = {k: v for k, v in vars(event).items() if not k.startswith("originator")}
+    del fields["timestamp"]
+    generic = Order._create(Order.Placed, id=order.id, **fields)
+    (same,) = generic.collect_events()
+    assert ORDER_TOPIC == get_topic(Order) == event.originator_topic  # type: ignore[attr-defined]
+    assert type(event) is type(same)
+    assert list(vars(event)) == list(vars(same))  # the stored JSON's order
+    assert {**vars(event), "timestamp": None} == {**vars(same), "timestamp": None}
+    assert {**vars(order), "_pending_events": None, "_created_on": None, "_modified_on": None} == {
+        **vars(generic), "_pending_events": None, "_created_on": None, "_modified_on": None,
+    }  # fmt: skip
+    assert order.created_on == order.modified_on == event.timestamp
