@@ -47,7 +47,10 @@ async def place_order(
     command = body.to_command(ingest.received_at, idempotency_key)
     receipt = await ingest.gateway.place_order_async(command)
     response.status_code = 200 if receipt.replayed else 201
-    response.headers["Location"] = f"{router.prefix}/{receipt.order_id}"
+    # Appended raw: a new Response has no Location, and setting it through MutableHeaders
+    # scans and rebuilds the header list (~2 us per order).
+    location = f"{router.prefix}/{receipt.order_id}"
+    response.raw_headers.append((b"location", location.encode("latin-1")))
     return OrderReceiptOut.of(receipt)
 
 
