@@ -19,6 +19,15 @@ from pyspark.sql.types import StructType
 # (and the shuffle write after it) a single task. 128k rows gives every core a share of a day.
 ROW_GROUP_ROWS = 128 * 1024
 
+# Columns written without a dictionary: near-unique per row (ids, timestamps) or with more values
+# than a 1 MB dictionary page holds, so Parquet builds a dictionary per file only to drop it.
+# For CLICKS_CLEAN that was ~30% of its write CPU (1M rows: 5.9 -> 4.2 s, files 2% larger).
+PLAIN_COLUMNS = {
+    "SILVER.CLICKS_CLEAN": (
+        "EVENT_ID", "EVENT_TIME", "RECEIVED_AT", "INGESTED_AT", "SESSION_ID", "USER_ID",
+    ),
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Lake:
@@ -48,7 +57,10 @@ class Lake:
         """Write one day's frame (one file per partition) and return its row count."""
         staging = self._staging()
         # No coalesce(1): it would run the frame's whole last stage (parsing, joins) in one task.
-        frame.write.mode("overwrite").parquet(str(staging))
+        writer = frame.write.mode("overwrite")
+        for column in PLAIN_COLUMNS.get(table, ()):
+            writer = writer.option(f"parquet.enable.dictionary#{column}", "false")
+        writer.parquet(str(staging))
         self._swap(staging, self.day_dir(table, day))
         return self.count(table, day)
 
