@@ -84,7 +84,7 @@ class ClickSession(CopiesContainers, Aggregate):
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, ClickSession)
-            aggregate.seen.add(self.event_id)
+            aggregate.seen.add(self.event_id.int)
 
     class ImpressionRecorded(Recorded):
         event_type: ClassVar[str] = "click.impression"
@@ -102,7 +102,7 @@ class ClickSession(CopiesContainers, Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, ClickSession)
             assert self.item_id
-            aggregate.seen.add(self.event_id)
+            aggregate.seen.add(self.event_id.int)
             aggregate.cart[self.item_id] = aggregate.cart.get(self.item_id, 0) + self.quantity
 
     class ItemRemovedFromCart(Recorded):
@@ -112,7 +112,7 @@ class ClickSession(CopiesContainers, Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, ClickSession)
             assert self.item_id
-            aggregate.seen.add(self.event_id)
+            aggregate.seen.add(self.event_id.int)
             left = aggregate.cart.pop(self.item_id) - self.quantity
             if left:
                 aggregate.cart[self.item_id] = left
@@ -121,7 +121,10 @@ class ClickSession(CopiesContainers, Aggregate):
         """The state of a new session (Opened.mutate)."""
         self.__base_init__(e.originator_id, e.originator_version, e.timestamp)
         self.session_id = e.session_id
-        self.seen: set[UUID] = set()
+        # The recorded event ids, as integers: a UUID hashes in Python and is an object the
+        # garbage collector tracks, and long sessions kept many of them alive in the
+        # latest-committed cache (gc callbacks: collections were ~4 % of a click batch).
+        self.seen: set[int] = set()
         self.cart: dict[str, int] = {}
 
     @classmethod
@@ -134,7 +137,7 @@ class ClickSession(CopiesContainers, Aggregate):
         Raises Invalid when the event would break the funnel. `timestamp` is the event's
         (eventsourcing's: when it was decided); now when not given. A command that decides
         many clicks at once may give them one."""
-        if click.event_id in self.seen:
+        if click.event_id.int in self.seen:
             return False
         errors = shape_errors(click) or self._funnel_errors(click)
         if errors:
