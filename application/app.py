@@ -135,7 +135,7 @@ class FlowGuardApp(Application[UUID]):
         to_stored = self._to_stored
         stored = [to_stored(e) for e in store.stored]
         try:
-            await self._committer.commit_async(stored)
+            await self._committer.commit_async(stored, store.ids)
         except RecordConflictError:
             self._latest.forget(store.aggregates)  # stale: the retry reads the store
             return False
@@ -211,13 +211,13 @@ class FlowGuardApp(Application[UUID]):
         # them here, in the caller's thread, so the writer thread only does I/O. (This skips
         # Application.save(), whose per-event runtime Protocol checks cost more than the
         # insert; FlowGuardApp uses no snapshots and no notify hooks.)
-        events = [e for aggregate in aggregates for e in aggregate.collect_events()]
+        events, ids = _collect(aggregates)
         stored = [self._to_stored(e) for e in events]
         try:
             if self._committer is None:
                 self._insert(*stored)
             else:
-                self._committer.commit(stored)
+                self._committer.commit(stored, ids)
         except BaseException:
             self._latest.forget(aggregates)
             raise
@@ -225,6 +225,20 @@ class FlowGuardApp(Application[UUID]):
 
     def _insert(self, *stored: StoredEvent) -> None:
         self.recorder.insert_events(list(stored))
+
+
+def _collect(aggregates: Iterable[Aggregate]) -> tuple[list[Any], frozenset[UUID]]:
+    """The aggregates' pending events, and the ids of those that had any (the group commit
+    keeps two requests for one aggregate apart by them; an event's UUID hashes in Python, so
+    they are not worked out per event)."""
+    events: list[Any] = []
+    ids = []
+    for aggregate in aggregates:
+        pending = aggregate.collect_events()
+        if pending:
+            events += pending
+            ids.append(aggregate.id)
+    return events, frozenset(ids)
 
 
 def _project(aggregate: Any, events: Iterable[Any]) -> Any:
@@ -280,6 +294,7 @@ class _LoopStore:
         self._latest = latest
         self.aggregates: Sequence[Aggregate] = ()
         self.stored: list[Any] = []
+        self.ids: frozenset[UUID] = frozenset()  # of the aggregates with events to store
         self.asked: set[UUID] = set()  # the ids load_latest was asked for
 
     def load(self, aggregate_id: UUID) -> Any | None:
@@ -298,4 +313,4 @@ class _LoopStore:
         if self.aggregates:
             raise _NeedsStoreError  # a use case that commits twice is not run this way
         self.aggregates = aggregates
-        self.stored = [e for aggregate in aggregates for e in aggregate.collect_events()]
+        self.stored, self.ids = _collect(aggregates)

@@ -52,21 +52,22 @@ class GroupCommitter:
         self._thread: threading.Thread | None = None
         self.observers: list[BatchObserver] = []
 
-    def commit(self, events: Sequence[Any]) -> None:
+    def commit(self, events: Sequence[Any], ids: frozenset[UUID] | None = None) -> None:
         """Store `events` atomically, together with other callers' events; raise what the
-        store raised for them (RecordConflictError when another writer got there first)."""
-        unit = _Unit(events, frozenset(e.originator_id for e in events), threading.Event())
+        store raised for them (RecordConflictError when another writer got there first).
+        `ids`: their aggregates' ids, when the caller knows them (else worked out here)."""
+        unit = _Unit(events, _ids(events, ids), threading.Event())
         self._enqueue(unit)
         assert unit.done is not None
         unit.done.wait()
         if unit.error is not None:
             raise unit.error
 
-    async def commit_async(self, events: Sequence[Any]) -> None:
+    async def commit_async(self, events: Sequence[Any], ids: frozenset[UUID] | None = None) -> None:
         """`commit` for a caller in an event loop: it awaits the transaction instead of parking
         a thread (a thread hop per request costs more CPU than the rest of a click)."""
         committed = asyncio.get_running_loop().create_future()
-        unit = _Unit(events, frozenset(e.originator_id for e in events), None, committed)
+        unit = _Unit(events, _ids(events, ids), None, committed)
         self._enqueue(unit)
         await committed
         if unit.error is not None:
@@ -159,6 +160,11 @@ class GroupCommitter:
                 self._save(*unit.events)
             except Exception as error:
                 unit.error = error
+
+
+def _ids(events: Sequence[Any], ids: frozenset[UUID] | None) -> frozenset[UUID]:
+    # A UUID hashes in Python: a hundred events' ids were ~1 % of a click batch's CPU.
+    return frozenset(e.originator_id for e in events) if ids is None else ids
 
 
 def _wake(batch: list[_Unit]) -> None:

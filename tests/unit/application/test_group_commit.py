@@ -104,14 +104,16 @@ def test_a_conflicting_request_fails_alone() -> None:
     committer.close()
 
 
-def test_requests_for_one_aggregate_go_in_separate_transactions() -> None:
+@pytest.mark.parametrize("given_ids", [False, True], ids=["ids_of_events", "ids_given"])
+def test_requests_for_one_aggregate_go_in_separate_transactions(given_ids: bool) -> None:
     store = FakeStore()
     committer = GroupCommitter(store.save)
     store.gate.clear()
     shared = uuid4()
+    ids = frozenset({shared}) if given_ids else None
     first = in_threads(lambda: committer.commit([FakeEvent(uuid4())]))
     store.entered.wait()  # the first transaction is open
-    rest = in_threads(*[lambda: committer.commit([FakeEvent(shared)]) for _ in range(2)])
+    rest = in_threads(*[lambda: committer.commit([FakeEvent(shared)], ids) for _ in range(2)])
     wait_until(lambda: committer.pending() == 2)
     store.gate.set()
     for t in first + rest:
