@@ -20,7 +20,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
 from application.transcoder import FastJSONTranscoder, standard_types
-from domain.click_session import EVENT_CLASSES
+from domain.click_session import EVENT_CLASSES, ClickSession
 
 ToStored = Callable[[DomainEventProtocol[Any]], StoredEvent]
 # Every recorded click's attributes, in its dataclass's field order (quantity: cart events).
@@ -39,7 +39,14 @@ _LAYOUT = (
     "position",
 )
 _LAYOUTS = (_LAYOUT, (*_LAYOUT, "quantity"))  # quantity: cart events
-_TOPICS: dict[type, str] = {cls: get_topic(cls) for cls in EVENT_CLASSES.values()}
+_OPENED_LAYOUT = (
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "session_id",
+)
+_Times = tuple["_TaggedTimes", "_TaggedTimes", "_TaggedTimes", "_TaggedTimes"]
 
 
 def stored_event_writer(mapper: Mapper[Any]) -> ToStored:
@@ -54,11 +61,16 @@ def stored_event_writer(mapper: Mapper[Any]) -> ToStored:
     ):
         return mapper.to_stored_event
     to_stored_event = mapper.to_stored_event
-    times = (_TaggedTimes(), _TaggedTimes(), _TaggedTimes())  # timestamp, event, receipt
+    # The timestamps, event times and arrival times of clicks; the timestamps of sessions.
+    times = (_TaggedTimes(), _TaggedTimes(), _TaggedTimes(), _TaggedTimes())
+    writers: dict[type, tuple[str, Callable[[Any, str, _Times], StoredEvent | None]]] = {
+        cls: (get_topic(cls), _stored_click) for cls in EVENT_CLASSES.values()
+    }
+    writers[ClickSession.Opened] = (get_topic(ClickSession.Opened), _stored_opened)
 
     def to_stored(event: DomainEventProtocol[Any]) -> StoredEvent:
-        topic = _TOPICS.get(type(event))
-        stored = None if topic is None else _stored_click(event, topic, times)
+        writer = writers.get(type(event))
+        stored = None if writer is None else writer[1](event, writer[0], times)
         return stored if stored is not None else to_stored_event(event)
 
     return to_stored
@@ -84,9 +96,19 @@ class _TaggedTimes:
         return tagged
 
 
-def _stored_click(
-    event: Any, topic: str, times: tuple[_TaggedTimes, _TaggedTimes, _TaggedTimes]
-) -> StoredEvent | None:
+def _stored_opened(event: Any, topic: str, times: _Times) -> StoredEvent | None:
+    values = event.__dict__
+    if tuple(values) != _OPENED_LAYOUT:
+        return None
+    originator_id, originator_version, timestamp, originator_topic, session_id = values.values()
+    tagged = times[3].tagged(timestamp)
+    if tagged is None or type(originator_topic) is not str or type(session_id) is not str:
+        return None
+    state = {"timestamp": tagged, "originator_topic": originator_topic, "session_id": session_id}
+    return _stored(originator_id, originator_version, topic, orjson.dumps(state))
+
+
+def _stored_click(event: Any, topic: str, times: _Times) -> StoredEvent | None:
     values = event.__dict__
     keys = tuple(values)
     if keys not in _LAYOUTS:
@@ -140,13 +162,16 @@ def _stored_click(
         encoded = orjson.dumps(state)
     except TypeError:  # an integer beyond 64 bits: the stdlib encoder writes it
         return None
-    # StoredEvent's fields set in one go: its frozen __init__ (one object.__setattr__ per
-    # field) cost as much as the JSON.
+    return _stored(originator_id, originator_version, topic, encoded)
+
+
+def _stored(originator_id: Any, originator_version: Any, topic: str, state: bytes) -> StoredEvent:
+    # StoredEvent's fields set straight into its __dict__: its frozen __init__ (one
+    # object.__setattr__ per field) cost as much as the JSON.
     stored = object.__new__(StoredEvent)
-    stored.__dict__.update(
-        originator_id=originator_id,
-        originator_version=originator_version,
-        topic=topic,
-        state=encoded,
-    )
+    fields = stored.__dict__
+    fields["originator_id"] = originator_id
+    fields["originator_version"] = originator_version
+    fields["topic"] = topic
+    fields["state"] = state
     return stored

@@ -117,3 +117,20 @@ def test_an_unexpected_value_is_left_to_the_mapper(
 def test_another_transcoder_keeps_the_mapper() -> None:
     mapper: Mapper[Any] = Mapper(JSONTranscoder())
     assert stored_event_writer(mapper) == mapper.to_stored_event
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("session_id", 7), ("timestamp", date(2026, 11, 25)), ("extra", "x")]
+)
+def test_an_unexpected_opened_event_is_left_to_the_mapper(
+    app: FlowGuardApp, name: str, value: Any
+) -> None:
+    opened = recorded_events()[0]
+    object.__setattr__(opened, name, value)
+    outcomes = []
+    for to_stored in (stored_event_writer(app.mapper), app.mapper.to_stored_event):
+        try:
+            outcomes.append(to_stored(opened))
+        except Exception as error:  # the same error either way
+            outcomes.append(type(error))
+    assert outcomes[0] == outcomes[1]
