@@ -53,7 +53,9 @@ def _attempt(
         try:
             if isinstance(click, list):
                 raise Invalid(click)
-            session = _session(store, sessions, raw.session_id, latest)
+            session = sessions.get(raw.session_id)  # most events: a session already open
+            if session is None:
+                session = _session(store, sessions, raw.session_id, latest)
             if _record(session, click, latest, decided_at):
                 accepted += 1
             else:
