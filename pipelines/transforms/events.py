@@ -71,9 +71,15 @@ def _earliest_copies(frame: DataFrame) -> DataFrame:
     return ranked.filter(F.col("_RANK") == 1).drop("_RANK")
 
 
-def parse_payload(events: DataFrame, schema: StructType) -> DataFrame:
-    """Replace PAYLOAD by a struct column P; a payload that is not a JSON object gives NULLs."""
-    return events.withColumn("P", F.from_json("PAYLOAD", schema)).drop("PAYLOAD")
+def parse_payload(
+    events: DataFrame, schema: StructType, event_types: tuple[str, ...] | None = None
+) -> DataFrame:
+    """Replace PAYLOAD by a struct column P; a payload that is not a JSON object gives NULLs.
+    With `event_types`, only those events' payloads are parsed (P is NULL for the others)."""
+    parsed = F.from_json("PAYLOAD", schema)
+    if event_types is not None:
+        parsed = F.when(F.col("EVENT_TYPE").isin(*event_types), parsed)
+    return events.withColumn("P", parsed).drop("PAYLOAD")
 
 
 def parse_fields(events: DataFrame, fields: tuple[str, ...]) -> DataFrame:
