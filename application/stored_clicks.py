@@ -1,4 +1,5 @@
-"""Stored events of recorded clicks, written straight from their fields.
+"""Stored events of recorded clicks (and of the sessions they open), written straight from
+their fields.
 
 `Mapper.to_stored_event` copies an event's attributes, pops two, and hands the rest to the
 transcoder, whose loop finds the UUIDs and datetimes among them: ~6 us per click event, a fifth
@@ -50,8 +51,9 @@ _Times = tuple["_TaggedTimes", "_TaggedTimes", "_TaggedTimes", "_TaggedTimes"]
 
 
 def stored_event_writer(mapper: Mapper[Any]) -> ToStored:
-    """`mapper.to_stored_event`, with recorded clicks written by `_stored_click` when the
-    mapper writes plain JSON with the standard transcodings."""
+    """`mapper.to_stored_event`, with recorded clicks and opened sessions written here when
+    the mapper writes plain JSON with the standard transcodings (and their classes are at
+    version 1: the mapper writes a later class version into the state)."""
     transcoder = mapper.transcoder
     if (
         type(transcoder) is not FastJSONTranscoder
@@ -67,6 +69,7 @@ def stored_event_writer(mapper: Mapper[Any]) -> ToStored:
         cls: (get_topic(cls), _stored_click) for cls in EVENT_CLASSES.values()
     }
     writers[ClickSession.Opened] = (get_topic(ClickSession.Opened), _stored_opened)
+    writers = {cls: w for cls, w in writers.items() if getattr(cls, "class_version", 1) == 1}
 
     def to_stored(event: DomainEventProtocol[Any]) -> StoredEvent:
         writer = writers.get(type(event))
