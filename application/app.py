@@ -183,6 +183,10 @@ class FlowGuardApp(Application[UUID]):
     def close(self) -> None:
         if self._committer is not None:
             self._committer.close()
+        # A connection the recorder keeps for the group commit goes back before the pool closes.
+        release = getattr(self.recorder, "release_connections", None)
+        if release is not None:
+            release()
         super().close()
 
     # --- the Store the use cases write through ----------------------------------------------

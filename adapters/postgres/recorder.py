@@ -24,6 +24,8 @@ from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
+from adapters.postgres.kept_connection import KeptConnection
+
 # One statement, so one round trip and one implicit transaction (the connection is in autocommit
 # mode): the function takes the lock, which is then held until that transaction has committed.
 # The rows come in with their request ("unit") and position; the clash check and the insert
@@ -79,6 +81,8 @@ class FlowGuardPostgresRecorder(PostgresApplicationRecorder):
             )
         )
         self._insert_units = SQL("SELECT * FROM {0}(%b, %b, %b, %b, %b)").format(function)
+        # The group-commit writer's connection, kept between its transactions (no pre-ping).
+        self._kept = KeptConnection(datastore)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -94,16 +98,20 @@ class FlowGuardPostgresRecorder(PostgresApplicationRecorder):
     def insert_units(self, units: Sequence[Sequence[StoredEvent]]) -> list[BaseException | None]:
         """Insert every unit (one request's events) whose versions are all free, in one
         transaction; the result holds an IntegrityError for each unit that was not inserted."""
-        clashes, _ = self._insert(units)
+        clashes, _ = self._insert(units, kept=True)
         return [_clash(unit) if n in clashes else None for n, unit in enumerate(units)]
 
+    def release_connections(self) -> None:
+        """Hand the kept connection back to the pool (before the datastore closes it)."""
+        self._kept.close()
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def _insert(self, units: Sequence[Sequence[StoredEvent]]) -> tuple[set[int], list[int]]:
+    def _insert(
+        self, units: Sequence[Sequence[StoredEvent]], *, kept: bool = False
+    ) -> tuple[set[int], list[int]]:
         params = _columns(units)
-        with (
-            self.datastore.get_connection() as conn,
-            conn.cursor(row_factory=tuple_row) as curs,
-        ):
+        connection = self._kept.connection() if kept else self.datastore.get_connection()
+        with connection as conn, conn.cursor(row_factory=tuple_row) as curs:
             assert conn.autocommit  # the statement is its own transaction
             curs.execute(self._insert_units, params, prepare=True)
             row = curs.fetchone()

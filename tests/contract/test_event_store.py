@@ -229,3 +229,31 @@ def test_an_insert_waits_for_the_table_lock_that_orders_the_log(
         assert postgres_recorder.select_events(a) == []
     writer.join()
     assert postgres_recorder.select_events(a) == stored(a, 1)
+
+
+def _backend_of_inserts(recorder: Any) -> set[int]:
+    """The server processes that have run the recorder's insert function (pg_stat_activity's
+    last query of each connection of this database)."""
+    with recorder.datastore.get_connection() as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND query LIKE 'SELECT * FROM %%fg_insert_%%'"
+        ).fetchall()
+    return {row["pid"] for row in rows}
+
+
+def test_the_group_commit_keeps_its_connection_and_survives_losing_it(
+    postgres_recorder: Any,
+) -> None:
+    # Two shared inserts, one connection: kept between transactions (no pool checkout, so no
+    # pre-ping round trip per transaction).
+    postgres_recorder.insert_units([stored(uuid4(), 1)])
+    postgres_recorder.insert_units([stored(uuid4(), 1)])
+    (kept,) = _backend_of_inserts(postgres_recorder)
+    with postgres_recorder.datastore.get_connection() as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (kept,))
+    # The next insert finds its connection gone, hands it back and retries on a new one.
+    a = uuid4()
+    assert postgres_recorder.insert_units([stored(a, 1, 2)]) == [None]
+    assert postgres_recorder.select_events(a) == stored(a, 1, 2)
+    assert kept not in _backend_of_inserts(postgres_recorder)
