@@ -3,7 +3,8 @@
 from typing import Annotated
 
 import typer
-import uvicorn
+
+from entrypoints.api import serving
 
 HEALTHCHECK_SECONDS = 60
 
@@ -15,7 +16,8 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Serve the API (ready when GET /readyz answers 200)."""
-    uvicorn.run(
+    # uvicorn's run, each worker on a socket of its own (see entrypoints/api/serving.py).
+    serving.run(
         "entrypoints.api.main:build",
         factory=True,
         host=host,
