@@ -197,6 +197,20 @@ def test_a_clashing_request_is_left_out_of_a_shared_insert_alone(postgres_record
     assert rows[1].state == f"{b} v1".encode()
 
 
+def test_a_taken_version_after_a_free_one_is_still_a_clash(postgres_recorder: Any) -> None:
+    """Only the first row of a run of versions is probed; a later row of the run taken all
+    the same (a gap no writer of ours leaves) still fails its request alone."""
+    a, b = uuid4(), uuid4()
+    postgres_recorder.insert_events(stored(a, 2))
+    outcome = postgres_recorder.insert_units([stored(a, 1, 2, 3), stored(b, 1)])
+    assert [type(o) for o in outcome] == [IntegrityError, type(None)]
+    assert [e.originator_version for e in postgres_recorder.select_events(a)] == [2]
+    assert [e.originator_version for e in postgres_recorder.select_events(b)] == [1]
+    with pytest.raises(RecordConflictError):
+        postgres_recorder.insert_events(stored(a, 1, 2))
+    assert [e.originator_version for e in postgres_recorder.select_events(a)] == [2]
+
+
 def test_an_insert_of_a_taken_version_stores_nothing_and_conflicts(postgres_recorder: Any) -> None:
     a = uuid4()
     assert postgres_recorder.insert_events(stored(a, 1, 2)) == [1, 2]
