@@ -3,6 +3,7 @@
 (tests/reference) in the same run.
 
 Usage: python -m benchmarks.batch [--quick] [--sizes 100000,1000000] [--through jobs|transforms]
+       [--conf spark.some.setting=value ...]  (override a production session setting, for A/Bs)
 
 `jobs` (default) runs pipelines/jobs over generated BRONZE Parquet in a scratch lake, as the
 Luigi tasks do (SILVER written and read back, one GOLD job per table); `transforms` runs the
@@ -50,9 +51,10 @@ FIRST_ORDERS = pa.schema(
 )  # fmt: skip
 
 
-def session(partitions: int, driver_memory: str) -> SparkSession:
-    """The pipeline's own session settings (adapters/spark/session.py), on local[2]."""
-    options = {"spark.driver.memory": driver_memory}
+def session(partitions: int, driver_memory: str, overrides: list[str]) -> SparkSession:
+    """The pipeline's own session settings (adapters/spark/session.py), on local[2]; `overrides`
+    (KEY=VALUE, from --conf) are for A/B runs of a setting against the production one."""
+    options = {"spark.driver.memory": driver_memory, **dict(o.split("=", 1) for o in overrides)}
     return build_session(SparkConfig("local[2]", partitions, "flowguard-bench-batch", options))
 
 
@@ -163,10 +165,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--through", choices=("jobs", "transforms"), default="jobs")
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--driver-memory", default="3g")
+    parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [100_000] if args.quick else [int(s) for s in args.sizes.split(",")]
     catalog = load_catalog()
-    spark = session(args.partitions, args.driver_memory)
+    spark = session(args.partitions, args.driver_memory, args.conf)
     root = Path(tempfile.mkdtemp(prefix="fg-bench-batch-"))
     try:
         run_size(spark, catalog, 20_000, args.through, root)  # JVM and code-generation warm-up
