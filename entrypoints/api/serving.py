@@ -43,7 +43,8 @@ class WorkerSocketsConfig(Config):
         """The supervisor's socket: bound, not listening; each worker gets its own."""
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         try:
-            sock = bind_reusable(family, (self.host, self.port), WorkerSocket)
+            address = _free_address(family, (self.host, self.port))
+            sock = bind_reusable(family, address, WorkerSocket)
         except OSError as error:
             logger.error(error)
             sys.exit(STARTUP_FAILURE)
@@ -58,6 +59,16 @@ class WorkerSocket(socket.socket):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return bind_reusable, (self.family, self.getsockname())
+
+
+def _free_address(family: socket.AddressFamily, address: Any) -> Any:
+    """The address, if nothing listens on it (else OSError, as uvicorn's own bind): a socket
+    with SO_REUSEPORT alone would join another server's listeners there (an old `flowguard
+    serve` still running) and share its connections instead of failing."""
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+        return probe.getsockname()
 
 
 def bind_reusable(

@@ -9,12 +9,14 @@ from multiprocessing.reduction import ForkingPickler
 
 import pytest
 
-from entrypoints.api.serving import WorkerSocketsConfig
+from entrypoints.api.serving import WorkerSocketsConfig, bind_reusable
 
 
 @contextmanager
-def supervisor_socket() -> Iterator[socket.socket]:
-    config = WorkerSocketsConfig("entrypoints.api.main:build", host="127.0.0.1", port=0, workers=2)
+def supervisor_socket(port: int = 0) -> Iterator[socket.socket]:
+    config = WorkerSocketsConfig(
+        "entrypoints.api.main:build", host="127.0.0.1", port=port, workers=2
+    )
     with config.bind_socket() as sock:
         yield sock
 
@@ -65,3 +67,12 @@ def drain(worker: socket.socket) -> Iterator[None]:
             return
         connection.close()
         yield None
+
+
+def test_an_address_another_server_listens_on_is_refused() -> None:
+    """As with uvicorn's own bind: a second server on the port fails at startup, not joins
+    the first one's listeners (SO_REUSEPORT alone would let it)."""
+    with bind_reusable(socket.AF_INET, ("127.0.0.1", 0)) as running:
+        running.listen()
+        with pytest.raises(SystemExit), supervisor_socket(running.getsockname()[1]):
+            pass
