@@ -40,13 +40,12 @@ def dedup_scattered(bronze: DataFrame) -> DataFrame:
     frame = _bronze_columns(bronze).withColumn(
         "_KEY", F.xxhash64("AGGREGATE_ID", "AGGREGATE_VERSION")
     )
-    repeated = frame.groupBy("_KEY").count().filter(F.col("count") > 1)
-    tagged = frame.join(
-        F.broadcast(repeated.select("_KEY", F.lit(True).alias("_REPEATED"))), on="_KEY", how="left"
-    )
-    single = tagged.filter(F.col("_REPEATED").isNull())
-    ranked = _earliest_copies(tagged.filter(F.col("_REPEATED")))
-    return single.unionByName(ranked).drop("_KEY", "_REPEATED")
+    repeated = F.broadcast(frame.groupBy("_KEY").count().filter(F.col("count") > 1).select("_KEY"))
+    # An anti and a semi join on the same broadcast, so Spark builds it once (exchange reuse); a
+    # left join and two filters became two different broadcasts, each aggregating all the keys.
+    single = frame.join(repeated, on="_KEY", how="left_anti")
+    ranked = _earliest_copies(frame.join(repeated, on="_KEY", how="left_semi"))
+    return single.unionByName(ranked).drop("_KEY")
 
 
 def _bronze_columns(bronze: DataFrame) -> DataFrame:
