@@ -4,6 +4,12 @@
 
 Usage: python -m benchmarks.batch [--quick] [--sizes 100000,1000000] [--through jobs|transforms]
        [--conf spark.some.setting=value ...]  (override a production session setting, for A/Bs)
+       [--first-day CLICKS]
+
+The process first builds the day before at --first-day clicks (default 1M) in its fresh JVM and
+reports it apart: that is a one-off `flowguard batch run`. Each size is then built as the next
+day, in the JVM that built the days before, as the long-running `flowguard batch schedule` (and
+`backfill`) build every day after their first. The targets are judged on those days.
 
 `jobs` (default) runs pipelines/jobs over generated BRONZE Parquet in a scratch lake, as the
 Luigi tasks do (SILVER written and read back, one GOLD job per table); `transforms` runs the
@@ -17,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -44,6 +50,7 @@ from tests.support.bronze_datagen import Catalog, Mix, generate_day, load_catalo
 
 DAY = date(2026, 11, 20)
 SIZES = (100_000, 1_000_000, 5_000_000)
+FIRST_DAY_CLICKS = 1_000_000
 SOURCES = {"orders": "BRONZE.ORDERS_RAW", "clicks": "BRONZE.CLICKS_RAW"}
 FIRST_ORDERS = pa.schema(
     [("USER_ID", pa.string()), ("FIRST_ORDER_ID", pa.string()),
@@ -64,34 +71,36 @@ def timed(stages: dict[str, float], name: str, work: Callable[[], object]) -> No
     stages[name] = time.perf_counter() - started
 
 
-def through_jobs(spark: SparkSession, lake: Lake, catalog: Catalog) -> dict[str, float]:
+def through_jobs(spark: SparkSession, lake: Lake, catalog: Catalog, day: date) -> dict[str, float]:
     rows = CatalogRows(catalog.restaurants.to_pylist(), catalog.items.to_pylist())
     stages: dict[str, float] = {}
-    timed(stages, "silver", lambda: build_silver_day(spark, lake, rows, DAY))
+    timed(stages, "silver", lambda: build_silver_day(spark, lake, rows, day))
     for table in GOLD_NAMES:
         name = table.removeprefix("GOLD.").lower()
-        timed(stages, name, lambda t=table: build_gold_day(spark, lake, t, DAY))  # type: ignore[misc]
+        timed(stages, name, lambda t=table: build_gold_day(spark, lake, t, day))  # type: ignore[misc]
     return stages
 
 
-def through_transforms(spark: SparkSession, lake: Lake, catalog: Catalog) -> dict[str, float]:
-    read = {k: spark.read.parquet(str(lake.day_dir(t, DAY))) for k, t in SOURCES.items()}
+def through_transforms(
+    spark: SparkSession, lake: Lake, catalog: Catalog, day: date
+) -> dict[str, float]:
+    read = {k: spark.read.parquet(str(lake.day_dir(t, day))) for k, t in SOURCES.items()}
     shops, items = (spark.createDataFrame(t) for t in (catalog.restaurants, catalog.items))
     prior = spark.createDataFrame([], USER_FIRST_ORDERS.schema)
     # As the silver job does: parsed order events are cached, they feed two SILVER tables.
-    events = order_events(read["orders"], DAY).cache()
-    orders = orders_clean(events, shops, items, prior, DAY).cache()
+    events = order_events(read["orders"], day).cache()
+    orders = orders_clean(events, shops, items, prior, day).cache()
     silver = Silver(
         orders_clean=orders,
-        order_lines=order_lines(events, items, orders, DAY),
+        order_lines=order_lines(events, items, orders, day),
         user_first_orders=user_first_orders(orders),
-        clicks_clean=clicks_clean(read["clicks"], shops, items, DAY),
+        clicks_clean=clicks_clean(read["clicks"], shops, items, day),
     )
     stages: dict[str, float] = {}
     for name, frame in vars(silver).items():
         # Cached as the jobs persist SILVER, so GOLD does not recompute it from BRONZE.
         timed(stages, name, _forcing(frame.cache()))
-    for name, frame in build_gold(silver, prior, DAY).items():
+    for name, frame in build_gold(silver, prior, day).items():
         timed(stages, name.removeprefix("GOLD.").lower(), _forcing(frame))
     spark.catalog.clearCache()
     return stages
@@ -101,34 +110,36 @@ def _forcing(frame: DataFrame) -> Callable[[], None]:
     return lambda: frame.write.format("noop").mode("overwrite").save()
 
 
-def duckdb_seconds(lake: Lake, catalog: Catalog) -> float:
+def duckdb_seconds(lake: Lake, catalog: Catalog, day: date) -> float:
     """The baseline: read the same Parquet and compute every GOLD table, on 2 threads."""
     started = time.perf_counter()
     inputs = {
-        "bronze_orders": pq.read_table(lake.day_dir(SOURCES["orders"], DAY)),
-        "bronze_clicks": pq.read_table(lake.day_dir(SOURCES["clicks"], DAY)),
+        "bronze_orders": pq.read_table(lake.day_dir(SOURCES["orders"], day)),
+        "bronze_clicks": pq.read_table(lake.day_dir(SOURCES["clicks"], day)),
         "restaurants": catalog.restaurants,
         "items": catalog.items,
         "prior_first_orders": FIRST_ORDERS.empty_table(),
     }
-    reference_gold(inputs, [DAY], threads=2)
+    reference_gold(inputs, [day], threads=2)
     return time.perf_counter() - started
 
 
-def prepare(root: Path, catalog: Catalog, clicks: int) -> tuple[Lake, int, int]:
-    bronze = generate_day(DAY, catalog, Mix(clicks_per_day=clicks), seed=clicks)
+def prepare(root: Path, catalog: Catalog, clicks: int, day: date) -> tuple[Lake, int, int]:
+    bronze = generate_day(day, catalog, Mix(clicks_per_day=clicks), seed=clicks)
     lake = Lake(root)
-    lake.write_arrow(SOURCES["orders"], DAY, bronze.orders)
-    lake.write_arrow(SOURCES["clicks"], DAY, bronze.clicks)
+    lake.write_arrow(SOURCES["orders"], day, bronze.orders)
+    lake.write_arrow(SOURCES["clicks"], day, bronze.clicks)
     return lake, bronze.orders.num_rows, bronze.clicks.num_rows
 
 
-def run_size(spark: SparkSession, catalog: Catalog, clicks: int, mode: str, root: Path) -> dict:
-    lake, order_rows, click_rows = prepare(root / str(clicks), catalog, clicks)
+def run_size(
+    spark: SparkSession, catalog: Catalog, clicks: int, mode: str, root: Path, *, day: date
+) -> dict:
+    lake, order_rows, click_rows = prepare(root / str(clicks), catalog, clicks, day)
     runner = through_jobs if mode == "jobs" else through_transforms
-    stages = runner(spark, lake, catalog)
+    stages = runner(spark, lake, catalog, day)
     spark_total = sum(stages.values())
-    duck = duckdb_seconds(lake, catalog)
+    duck = duckdb_seconds(lake, catalog, day)
     shutil.rmtree(root / str(clicks), ignore_errors=True)
     return {
         "clicks": clicks, "bronze_clicks": click_rows, "bronze_orders": order_rows,
@@ -136,7 +147,7 @@ def run_size(spark: SparkSession, catalog: Catalog, clicks: int, mode: str, root
     }  # fmt: skip
 
 
-def report(results: list[dict]) -> None:
+def report(results: list[dict], judge: bool = True) -> None:
     for r in results:
         print(
             f"{r['clicks']:>9,} clicks ({r['bronze_clicks']:,} click rows, {r['bronze_orders']:,} "
@@ -144,6 +155,8 @@ def report(results: list[dict]) -> None:
             f"ratio {r['ratio']:4.1f}x"
         )
         print("    " + "  ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items()))
+    if not judge:
+        return
     by_size = {r["clicks"]: r for r in results}
     if 1_000_000 in by_size:
         one = by_size[1_000_000]
@@ -166,18 +179,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--driver-memory", default="3g")
     parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument(
+        "--first-day", type=int, default=FIRST_DAY_CLICKS, metavar="CLICKS",
+        help="size of the day built first, in the fresh JVM (reported apart; 0: none)",
+    )  # fmt: skip
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [100_000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    first_day = min(args.first_day, 20_000) if args.quick else args.first_day
     catalog = load_catalog()
     spark = session(args.partitions, args.driver_memory, args.conf)
     root = Path(tempfile.mkdtemp(prefix="fg-bench-batch-"))
     try:
-        run_size(spark, catalog, 20_000, args.through, root)  # JVM and code-generation warm-up
+        fresh = None
+        if first_day:
+            # The day before, as a long-running scheduler built it before today's run.
+            fresh = run_size(spark, catalog, first_day, args.through, root, day=DAY - timedelta(1))
+            print(f"... first day in a fresh JVM: {fresh['spark']:.1f} s", flush=True)
         results = []
-        for clicks in sizes:
-            results.append(run_size(spark, catalog, clicks, args.through, root))
+        for n, clicks in enumerate(sizes):
+            day = DAY + timedelta(n)
+            results.append(run_size(spark, catalog, clicks, args.through, root, day=day))
             print(f"... {clicks:,} click events: {results[-1]['spark']:.1f} s", flush=True)
         print(f"\nbatch benchmark, through {args.through}, local[2], {args.partitions} partitions")
+        if fresh:
+            print("first day in a fresh JVM (as `flowguard batch run`):")
+            report([fresh], judge=False)
+            print("each next day (as `flowguard batch schedule` and `backfill` run them):")
         report(results)
     finally:
         shutil.rmtree(root, ignore_errors=True)
