@@ -49,7 +49,12 @@ def clicks_clean(
 
 
 def _columns(events: DataFrame) -> DataFrame:
-    click_type = F.regexp_replace("EVENT_TYPE", r"^click\.", "")
+    # The type without its "click." prefix; a prefix test and a substring cost a fraction of a
+    # regular expression (which decodes each value to a Java string and back).
+    event_type = F.col("EVENT_TYPE")
+    click_type = F.when(
+        event_type.startswith("click."), event_type.substr(F.lit(7), F.length(event_type))
+    ).otherwise(event_type)
     is_cart = click_type.isin(*CART_TYPES)
     quantity = F.coalesce(F.col("P_quantity").try_cast("bigint"), F.lit(1))
     return events.select(
