@@ -147,7 +147,7 @@ def run_size(
     }  # fmt: skip
 
 
-def report(results: list[dict], judge: bool = True) -> None:
+def print_runs(results: list[dict]) -> None:
     for r in results:
         print(
             f"{r['clicks']:>9,} clicks ({r['bronze_clicks']:,} click rows, {r['bronze_orders']:,} "
@@ -155,8 +155,11 @@ def report(results: list[dict], judge: bool = True) -> None:
             f"ratio {r['ratio']:4.1f}x"
         )
         print("    " + "  ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items()))
-    if not judge:
-        return
+
+
+def report(results: list[dict]) -> None:
+    """The runs, then the targets judged on them."""
+    print_runs(results)
     by_size = {r["clicks"]: r for r in results}
     if 1_000_000 in by_size:
         one = by_size[1_000_000]
@@ -173,7 +176,9 @@ def _verdict(met: bool) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="benchmarks.batch", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="100k click events only")
+    parser.add_argument(
+        "--quick", action="store_true", help="100k click events only, after a 20k first day"
+    )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--through", choices=("jobs", "transforms"), default="jobs")
     parser.add_argument("--partitions", type=int, default=4)
@@ -201,9 +206,9 @@ def main(argv: list[str] | None = None) -> None:
             results.append(run_size(spark, catalog, clicks, args.through, root, day=day))
             print(f"... {clicks:,} click events: {results[-1]['spark']:.1f} s", flush=True)
         print(f"\nbatch benchmark, through {args.through}, local[2], {args.partitions} partitions")
-        if fresh:
+        if fresh is not None:
             print("first day in a fresh JVM (as `flowguard batch run`):")
-            report([fresh], judge=False)
+            print_runs([fresh])
             print("each next day (as `flowguard batch schedule` and `backfill` run them):")
         report(results)
     finally:

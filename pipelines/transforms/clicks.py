@@ -12,6 +12,7 @@ from pipelines.transforms.schemas import CLICKS_CLEAN
 CLICK_TYPES = ("impression", "click", "add_to_cart", "remove_from_cart", "checkout_started")
 ITEM_LEVEL = ("impression", "click", "add_to_cart", "remove_from_cart")
 CART_TYPES = ("add_to_cart", "remove_from_cart")
+TYPE_PREFIX = "click."
 
 
 def clicks_clean(
@@ -49,12 +50,11 @@ def clicks_clean(
 
 
 def _columns(events: DataFrame) -> DataFrame:
-    # The type without its "click." prefix; a prefix test and a substring cost a fraction of a
-    # regular expression (which decodes each value to a Java string and back).
+    # The type without its prefix; a prefix test and a substring cost a fraction of a regular
+    # expression (which decodes each value to a Java string and back).
     event_type = F.col("EVENT_TYPE")
-    click_type = F.when(
-        event_type.startswith("click."), event_type.substr(F.lit(7), F.length(event_type))
-    ).otherwise(event_type)
+    rest = event_type.substr(F.lit(len(TYPE_PREFIX) + 1), F.length(event_type))
+    click_type = F.when(event_type.startswith(TYPE_PREFIX), rest).otherwise(event_type)
     is_cart = click_type.isin(*CART_TYPES)
     quantity = F.coalesce(F.col("P_quantity").try_cast("bigint"), F.lit(1))
     return events.select(
@@ -81,7 +81,7 @@ def _item_level() -> Column:
 
 
 def _invalid_reason() -> Column:
-    known_type = F.col("EVENT_TYPE").isin(*[f"click.{t}" for t in CLICK_TYPES])
+    known_type = F.col("EVENT_TYPE").isin(*[TYPE_PREFIX + t for t in CLICK_TYPES])
     item_level = _item_level()
     foreign = F.col("ITEM_RESTAURANT_ID") != F.col("RESTAURANT_ID")
     return (
