@@ -30,6 +30,9 @@ def build_session(config: SparkConfig) -> SparkSession:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.sources.partitionOverwriteMode", "static")
+        # A day's SILVER and GOLD compile ~175 classes; with the default cache of 100 a
+        # long-running process compiled every one of them again for each day it built.
+        .config("spark.sql.codegen.cache.maxEntries", "1000")
         # Parallel GC: a batch job wants throughput, and G1's concurrent threads took ~5% of
         # the CPU of a 1M-click day on 2 cores (benchmarks/batch.py, docs/batch.md).
         .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC {JVM_OPTIONS}")

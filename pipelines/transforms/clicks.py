@@ -5,7 +5,7 @@ from datetime import date
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from pipelines.transforms.common import conform
+from pipelines.transforms.common import conform, on_days
 from pipelines.transforms.events import CLICK_FIELDS, dedup_scattered, parse_fields
 from pipelines.transforms.schemas import CLICKS_CLEAN
 
@@ -19,7 +19,7 @@ def clicks_clean(
     bronze_clicks: DataFrame, restaurants: DataFrame, items: DataFrame, day: date
 ) -> DataFrame:
     """SILVER.CLICKS_CLEAN for `day` from BRONZE.CLICKS_RAW rows (any superset of the day)."""
-    todays = bronze_clicks.filter(F.col("EVENT_DATE").cast("date") == F.lit(day))
+    todays = bronze_clicks.filter(on_days(F.col("EVENT_DATE").cast("date"), day))
     events = parse_fields(dedup_scattered(todays), CLICK_FIELDS)
     catalog_items = items.select(
         "ITEM_ID",

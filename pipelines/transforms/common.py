@@ -1,4 +1,6 @@
-"""Column helpers shared by the pure transforms: schema conformance, rates, money."""
+"""Column helpers shared by the pure transforms: schema conformance, rates, money, days."""
+
+from datetime import date
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -31,3 +33,10 @@ def count_where(condition: Column) -> Column:
 def utc_ntz(name: str) -> Column:
     # BRONZE timestamps are UTC; the session time zone must be UTC for LTZ inputs.
     return F.col(name).cast("timestamp_ntz").alias(name)
+
+
+def on_days(column: Column, *days: date) -> Column:
+    """`column` is one of `days`. Spark compiles a date literal into the Java of its stage, so
+    `column == day` makes every new day compile and JIT-warm its stages afresh; an array literal
+    reaches the code by reference, and a long-running process reuses the day before's classes."""
+    return F.array_contains(F.lit(list(days)), column)

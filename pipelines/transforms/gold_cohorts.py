@@ -5,7 +5,7 @@ from datetime import date
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from pipelines.transforms.common import conform, money_sum, rate
+from pipelines.transforms.common import conform, money_sum, on_days, rate
 from pipelines.transforms.schemas import USER_COHORT_METRICS
 
 RETURNING_FROM_DAY, LOYAL_FROM_DAY = 1, 30
@@ -20,7 +20,7 @@ def user_cohort_metrics(orders: DataFrame, first_orders: DataFrame, day: date) -
         .agg(F.min("FIRST_ORDER_DATE").alias("COHORT_DATE"))
     )
     sizes = cohorts.groupBy("COHORT_DATE").agg(F.count("*").alias("COHORT_SIZE"))
-    valid = orders.filter((F.col("ORDER_DATE") == F.lit(day)) & F.col("IS_VALID"))
+    valid = orders.filter(on_days(F.col("ORDER_DATE"), day) & F.col("IS_VALID"))
     activity = (
         valid.join(cohorts, on="USER_ID", how="inner")
         .groupBy("COHORT_DATE")

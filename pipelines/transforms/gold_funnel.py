@@ -5,7 +5,7 @@ from datetime import date
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from pipelines.transforms.common import conform, count_where, rate
+from pipelines.transforms.common import conform, count_where, on_days, rate
 from pipelines.transforms.schemas import USER_FUNNEL_METRICS
 
 # Stage depth: a session reaches every stage up to the deepest one it shows (docs/metrics.md).
@@ -16,13 +16,13 @@ _STAGES = ("IMPRESSION", "CLICK", "CART", "CHECKOUT", "ORDER")
 
 def user_funnel_metrics(clicks: DataFrame, orders: DataFrame, day: date) -> DataFrame:
     """GOLD.USER_FUNNEL_METRICS from SILVER.CLICKS_CLEAN and SILVER.ORDERS_CLEAN: one row."""
-    todays_clicks = clicks.filter(F.col("EVENT_DATE") == F.lit(day))
+    todays_clicks = clicks.filter(on_days(F.col("EVENT_DATE"), day))
     depth = F.lit(None).cast("int")
     for click_type, level in _DEPTH.items():
         depth = F.when(F.col("CLICK_TYPE") == click_type, F.lit(level)).otherwise(depth)
     click_steps = todays_clicks.filter(F.col("IS_VALID")).select("SESSION_ID", depth.alias("D"))
     order_steps = orders.filter(
-        (F.col("ORDER_DATE") == F.lit(day)) & F.col("IS_VALID") & F.col("SESSION_ID").isNotNull()
+        on_days(F.col("ORDER_DATE"), day) & F.col("IS_VALID") & F.col("SESSION_ID").isNotNull()
     ).select("SESSION_ID", F.lit(_ORDER_DEPTH).alias("D"))
     deepest = (
         click_steps.unionByName(order_steps)

@@ -5,7 +5,7 @@ from datetime import date
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from pipelines.transforms.common import conform, count_where, money_sum, rate
+from pipelines.transforms.common import conform, count_where, money_sum, on_days, rate
 from pipelines.transforms.schemas import FOOD_ITEM_PERFORMANCE
 
 _DESCRIPTION = ("ITEM_NAME", "CATEGORY", "RESTAURANT_ID")
@@ -14,7 +14,7 @@ _DESCRIPTION = ("ITEM_NAME", "CATEGORY", "RESTAURANT_ID")
 def food_item_performance(clicks: DataFrame, lines: DataFrame, day: date) -> DataFrame:
     """GOLD.FOOD_ITEM_PERFORMANCE from SILVER.CLICKS_CLEAN and SILVER.ORDER_LINES."""
     valid_clicks = clicks.filter(
-        (F.col("EVENT_DATE") == F.lit(day)) & F.col("IS_VALID") & F.col("ITEM_ID").isNotNull()
+        on_days(F.col("EVENT_DATE"), day) & F.col("IS_VALID") & F.col("ITEM_ID").isNotNull()
     )
     kind = F.col("CLICK_TYPE")
     # Two steps: first() over text makes Spark sort every click (sort-based aggregation), so the
@@ -28,7 +28,7 @@ def food_item_performance(clicks: DataFrame, lines: DataFrame, day: date) -> Dat
         *[F.sum(c).alias(c) for c in ("IMPRESSIONS", "CLICKS", "ADD_TO_CARTS")],
         *[F.first(c, ignorenulls=True).alias(f"_C_{c}") for c in _DESCRIPTION],
     )
-    valid_lines = lines.filter((F.col("ORDER_DATE") == F.lit(day)) & F.col("IS_VALID"))
+    valid_lines = lines.filter(on_days(F.col("ORDER_DATE"), day) & F.col("IS_VALID"))
     sales = valid_lines.groupBy("ITEM_ID").agg(
         F.countDistinct("ORDER_ID").alias("ORDERS"),
         F.sum("QUANTITY").alias("QUANTITY"),

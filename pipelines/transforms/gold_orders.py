@@ -5,13 +5,20 @@ from datetime import date
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from pipelines.transforms.common import average_money, conform, count_where, money_sum, rate
+from pipelines.transforms.common import (
+    average_money,
+    conform,
+    count_where,
+    money_sum,
+    on_days,
+    rate,
+)
 from pipelines.transforms.schemas import DAILY_GMV_METRICS, HOURLY_ORDER_PATTERNS
 
 
 def daily_gmv_metrics(orders: DataFrame, day: date) -> DataFrame:
     """GOLD.DAILY_GMV_METRICS: exactly one row for `day`, even without orders."""
-    todays = orders.filter(F.col("ORDER_DATE") == F.lit(day))
+    todays = orders.filter(on_days(F.col("ORDER_DATE"), day))
     valid, status = F.col("IS_VALID"), F.col("STATUS")
     amount = F.when(valid, F.col("TOTAL_AMOUNT"))
     totals = todays.agg(
@@ -37,7 +44,7 @@ def daily_gmv_metrics(orders: DataFrame, day: date) -> DataFrame:
 
 def hourly_order_patterns(orders: DataFrame, day: date) -> DataFrame:
     """GOLD.HOURLY_ORDER_PATTERNS: one row per hour of `day` with valid orders."""
-    valid = orders.filter((F.col("ORDER_DATE") == F.lit(day)) & F.col("IS_VALID"))
+    valid = orders.filter(on_days(F.col("ORDER_DATE"), day) & F.col("IS_VALID"))
     hours = valid.groupBy("ORDER_HOUR").agg(
         F.count("*").alias("TOTAL_ORDERS"),
         money_sum(F.col("TOTAL_AMOUNT")).alias("GMV"),

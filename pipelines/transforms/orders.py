@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from pipelines.transforms.common import conform
+from pipelines.transforms.common import conform, on_days
 from pipelines.transforms.events import ORDER_PAYLOAD, dedup_events, parse_payload
 from pipelines.transforms.schemas import (
     LOOKAHEAD_DAYS,
@@ -25,11 +25,11 @@ PAYLOAD_TYPES = ("order.placed", "order.cancelled")
 
 
 def order_events(bronze_orders: DataFrame, day: date) -> DataFrame:
-    """Deduplicated order events that can concern orders placed on `day`: EVENT_DATE up to
+    """Deduplicated order events that can concern orders placed on `day`: EVENT_DATE from day to
     day + LOOKAHEAD_DAYS, with the payload parsed into P for PAYLOAD_TYPES (NULL for the other
     types). Input: BRONZE.ORDERS_RAW rows (any superset of that window)."""
-    last = day + timedelta(days=LOOKAHEAD_DAYS)
-    window = bronze_orders.filter(F.col("EVENT_DATE").cast("date") <= F.lit(last))
+    window_days = [day + timedelta(days=n) for n in range(LOOKAHEAD_DAYS + 1)]
+    window = bronze_orders.filter(on_days(F.col("EVENT_DATE").cast("date"), *window_days))
     return parse_payload(dedup_events(window), ORDER_PAYLOAD, PAYLOAD_TYPES)
 
 
@@ -100,7 +100,7 @@ def placed_orders(events: DataFrame, day: date) -> DataFrame:
         F.min_by(F.col("P.reason"), cancelled_at).alias("CANCEL_REASON"),
         *[column.alias(name) for name, column in first_at.items()],
     )
-    todays = grouped.filter(F.col("PL.ORDER_DATE") == F.lit(day))
+    todays = grouped.filter(on_days(F.col("PL.ORDER_DATE"), day))
     return todays.select(
         F.col("AGGREGATE_ID").alias("ORDER_ID"),
         "PL.*",
