@@ -40,3 +40,13 @@ def on_days(column: Column, *days: date) -> Column:
     `column == day` makes every new day compile and JIT-warm its stages afresh; an array literal
     reaches the code by reference, and a long-running process reuses the day before's classes."""
     return F.array_contains(F.lit(list(days)), column)
+
+
+def before(column: Column, day: date) -> Column:
+    """`column` < `day`, by reference as in on_days: a one-element array orders as its element."""
+    return column.isNotNull() & (F.array(column) < F.lit([day]))
+
+
+def up_to(column: Column, day: date) -> Column:
+    """`column` <= `day`, by reference as in on_days."""
+    return column.isNotNull() & (F.array(column) <= F.lit([day]))

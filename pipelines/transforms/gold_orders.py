@@ -45,7 +45,8 @@ def daily_gmv_metrics(orders: DataFrame, day: date) -> DataFrame:
 def hourly_order_patterns(orders: DataFrame, day: date) -> DataFrame:
     """GOLD.HOURLY_ORDER_PATTERNS: one row per hour of `day` with valid orders."""
     valid = orders.filter(on_days(F.col("ORDER_DATE"), day) & F.col("IS_VALID"))
-    hours = valid.groupBy("ORDER_HOUR").agg(
+    # ORDER_DATE is the day: grouped by, it gives METRIC_DATE without a date literal.
+    hours = valid.groupBy("ORDER_DATE", "ORDER_HOUR").agg(
         F.count("*").alias("TOTAL_ORDERS"),
         money_sum(F.col("TOTAL_AMOUNT")).alias("GMV"),
         F.countDistinct("USER_ID").alias("UNIQUE_CUSTOMERS"),
@@ -53,7 +54,7 @@ def hourly_order_patterns(orders: DataFrame, day: date) -> DataFrame:
     return conform(
         hours.withColumns(
             {
-                "METRIC_DATE": F.lit(day),
+                "METRIC_DATE": F.col("ORDER_DATE"),
                 "AVG_ORDER_VALUE": average_money(F.col("GMV"), F.col("TOTAL_ORDERS")),
             }
         ),

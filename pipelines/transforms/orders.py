@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from pipelines.transforms.common import conform, on_days
+from pipelines.transforms.common import before, conform, on_days
 from pipelines.transforms.events import ORDER_PAYLOAD, dedup_events, parse_payload
 from pipelines.transforms.schemas import (
     LOOKAHEAD_DAYS,
@@ -197,7 +197,7 @@ def _invalid_reason() -> Column:
 def _flag_first_orders(orders: DataFrame, prior_first_orders: DataFrame, day: date) -> DataFrame:
     """IS_FIRST_ORDER: the user's earliest valid order of the day, for users without a prior first
     order. Window and join share the USER_ID partitioning, so the day is shuffled once."""
-    prior = prior_first_orders.filter(F.col("FIRST_ORDER_DATE") < F.lit(day))
+    prior = prior_first_orders.filter(before(F.col("FIRST_ORDER_DATE"), day))
     known = prior.groupBy("USER_ID").agg(F.lit(True).alias("_KNOWN_USER"))
     order_key = F.struct("PLACED_AT", "ORDER_ID")
     earliest = F.min(F.when(F.col("IS_VALID"), order_key)).over(Window.partitionBy("USER_ID"))

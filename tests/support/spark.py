@@ -17,6 +17,8 @@ def local_spark() -> SparkSession:
         # adaptive re-planning and whole-stage codegen and stay on the quick C1 compiler.
         .config("spark.sql.adaptive.enabled", "false")
         .config("spark.sql.codegen.wholeStage", "false")
+        # As in production (adapters/spark/session.py): the next day reuses a day's classes.
+        .config("spark.sql.codegen.cache.maxEntries", "1000")
         .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
         .getOrCreate()
     )

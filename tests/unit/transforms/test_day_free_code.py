@@ -8,10 +8,20 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from pipelines.transforms.build import build_silver, gold_table
 from pipelines.transforms.clicks import clicks_clean
 from pipelines.transforms.common import on_days
 from pipelines.transforms.orders import order_events, placed_orders
-from tests.unit.transforms.rows import DAY, at, bronze, click, line, placed, status
+from tests.unit.transforms.rows import (
+    DAY,
+    at,
+    bronze,
+    click,
+    line,
+    no_first_orders,
+    placed,
+    status,
+)
 
 pytestmark = pytest.mark.spark
 
@@ -89,3 +99,39 @@ def test_the_next_days_orders_compile_nothing_new(spark: SparkSession, whole_sta
     fresh, built = compiled(spark, lambda: orders(NEXT))
     assert fresh == 0
     assert [(row.ORDER_ID, row.STATUS) for row in built] == [(f"o-{NEXT}", "delivered")]
+
+
+def two_days_of_orders(spark: SparkSession) -> DataFrame:
+    rows = []
+    for day in (DAY, NEXT):
+        for user in ("u1", "u2"):
+            order = f"o-{user}-{day}"
+            rows += [
+                placed(order, at("12:00", day), user=user, lines=[line("i1", "120.00", 2)]),
+                status(order, "delivered", 2, at("12:40", day)),
+            ]
+    return bronze(spark, rows)
+
+
+# The two one-row tables name the day even when it has no orders, so they keep a date literal.
+@pytest.mark.parametrize(
+    "table",
+    ["GOLD.FOOD_ITEM_PERFORMANCE", "GOLD.HOURLY_ORDER_PATTERNS", "GOLD.USER_COHORT_METRICS"],
+)
+def test_the_next_days_silver_and_gold_compile_nothing_new(
+    spark: SparkSession, catalog: tuple[DataFrame, DataFrame], whole_stage: None, table: str
+) -> None:
+    shops, items = catalog
+    prior = no_first_orders(spark)
+    orders, clicks = two_days_of_orders(spark), two_days_of_clicks(spark)
+
+    def gold(day: date) -> DataFrame:
+        silver = build_silver(orders, clicks, shops, items, prior_first_orders=prior, day=day)
+        return gold_table(silver, prior, day, table)
+
+    built, _ = compiled(spark, lambda: gold(DAY))
+    fresh, rows = compiled(spark, lambda: gold(NEXT))
+    assert built > 0
+    assert fresh == 0
+    assert rows
+    assert {row.METRIC_DATE for row in rows} == {NEXT}
