@@ -4,7 +4,7 @@
 
 Usage: python -m benchmarks.batch [--quick] [--sizes 100000,1000000] [--through jobs|transforms]
        [--conf spark.some.setting=value ...]  (override a production session setting, for A/Bs)
-       [--first-day CLICKS]
+       [--first-day CLICKS] [--java-home JDK] [--aot-cache-dir DIR]
 
 The process first builds the day before at --first-day clicks (default 1M) in its fresh JVM and
 reports it apart: that is a one-off `flowguard batch run`. Each size is then built as the next
@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -58,11 +59,18 @@ FIRST_ORDERS = pa.schema(
 )  # fmt: skip
 
 
-def session(partitions: int, driver_memory: str, overrides: list[str]) -> SparkSession:
+def session(
+    partitions: int,
+    driver_memory: str,
+    overrides: list[str],
+    java_home: Path | None = None,
+    aot_cache_dir: Path | None = None,
+) -> SparkSession:
     """The pipeline's own session settings (adapters/spark/session.py), on local[2]; `overrides`
     (KEY=VALUE, from --conf) are for A/B runs of a setting against the production one."""
     options = {"spark.driver.memory": driver_memory, **dict(o.split("=", 1) for o in overrides)}
-    return build_session(SparkConfig("local[2]", partitions, "flowguard-bench-batch", options))
+    config = SparkConfig("local[2]", partitions, "flowguard-bench-batch", options)
+    return build_session(replace(config, java_home=java_home, aot_cache_dir=aot_cache_dir))
 
 
 def timed(stages: dict[str, float], name: str, work: Callable[[], object]) -> None:
@@ -188,11 +196,20 @@ def main(argv: list[str] | None = None) -> None:
         "--first-day", type=int, default=FIRST_DAY_CLICKS, metavar="CLICKS",
         help="size of the day built first, in the fresh JVM (reported apart; 0: none)",
     )  # fmt: skip
+    parser.add_argument("--java-home", type=Path, help="JDK for Spark (SPARK_JAVA_HOME)")
+    parser.add_argument(
+        "--aot-cache-dir", type=Path, metavar="DIR",
+        help="JDK 25+: the JVM's AOT cache (the first run trains it, later runs start from it)",
+    )  # fmt: skip
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [100_000] if args.quick else [int(s) for s in args.sizes.split(",")]
     first_day = min(args.first_day, 20_000) if args.quick else args.first_day
     catalog = load_catalog()
-    spark = session(args.partitions, args.driver_memory, args.conf)
+    started = time.perf_counter()
+    spark = session(
+        args.partitions, args.driver_memory, args.conf, args.java_home, args.aot_cache_dir
+    )
+    print(f"... Spark session (a fresh JVM) up in {time.perf_counter() - started:.1f} s")
     root = Path(tempfile.mkdtemp(prefix="fg-bench-batch-"))
     try:
         fresh = None

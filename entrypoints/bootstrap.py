@@ -78,7 +78,10 @@ def _app_env(store_env: dict[str, str]) -> dict[str, str]:
 
 def _spark_config(settings: Settings) -> SparkConfig:
     return SparkConfig(
-        master=settings.spark_master, shuffle_partitions=settings.spark_shuffle_partitions
+        master=settings.spark_master,
+        shuffle_partitions=settings.spark_shuffle_partitions,
+        java_home=settings.spark_java_home,
+        aot_cache_dir=settings.data_dir / "jvm" if settings.spark_aot_cache else None,
     )
 
 

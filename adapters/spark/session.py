@@ -1,9 +1,15 @@
 """SparkSession resource: one local (or cluster) session per process, configured from settings."""
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pyspark
+from pyspark import SparkContext
 from pyspark.sql import SparkSession
+
+from adapters.spark.aot import cache_option, resolve_java_home
 
 # CompileThresholdScaling=0.5: the JIT compiles hot code at half the usual call counts, so a
 # long-running process is warm by its second day (1M-click next day ~30 -> ~27 s on 2 cores;
@@ -20,10 +26,17 @@ class SparkConfig:
     # Extra Spark options, e.g. tests turn whole-stage codegen off: tiny days pay mostly for
     # compiling generated code in a cold JVM.
     options: Mapping[str, str] = field(default_factory=dict)
+    # The JDK for the driver JVM (default: JAVA_HOME, else `java` on PATH).
+    java_home: Path | None = None
+    # Where the driver JVM's ahead-of-time cache lives (JDK 25+; adapters/spark/aot.py).
+    aot_cache_dir: Path | None = None
 
 
 def build_session(config: SparkConfig) -> SparkSession:
     """Get or create the process's session; the metrics contract needs UTC days."""
+    if config.java_home is not None:
+        os.environ["JAVA_HOME"] = str(config.java_home)
+    driver_options = f"-Duser.timezone=UTC {JVM_OPTIONS} {_aot_option(config)}".rstrip()
     builder = (
         SparkSession.builder.master(config.master)
         .appName(config.app_name)
@@ -38,7 +51,7 @@ def build_session(config: SparkConfig) -> SparkSession:
         .config("spark.sql.codegen.cache.maxEntries", "1000")
         # Parallel GC: a batch job wants throughput, and G1's concurrent threads took ~5% of
         # the CPU of a 1M-click day on 2 cores (benchmarks/batch.py, docs/batch.md).
-        .config("spark.driver.extraJavaOptions", f"-Duser.timezone=UTC {JVM_OPTIONS}")
+        .config("spark.driver.extraJavaOptions", driver_options)
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
     for key, value in config.options.items():
@@ -46,6 +59,15 @@ def build_session(config: SparkConfig) -> SparkSession:
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _aot_option(config: SparkConfig) -> str:
+    # Only a process that launches its JVM now can use or train the cache.
+    if config.aot_cache_dir is None or SparkContext._gateway is not None:
+        return ""
+    jars = Path(os.environ.get("SPARK_HOME") or Path(pyspark.__file__).parent) / "jars"
+    java_home = resolve_java_home(config.java_home)
+    return cache_option(config.aot_cache_dir, java_home, JVM_OPTIONS, jars)
 
 
 def spark_session(

@@ -1,0 +1,72 @@
+"""The driver JVM trains its ahead-of-time cache on a first run and starts from it afterwards
+(JDK 25+; skipped when the machine has none)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.spark.aot import MIN_FEATURE, feature_version, java_release
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN = """
+import json, sys
+from pathlib import Path
+from adapters.spark.session import SparkConfig, build_session
+config = SparkConfig("local[1]", 1, "aot-test", java_home=Path(sys.argv[1]),
+                     aot_cache_dir=Path(sys.argv[2]))
+spark = build_session(config)
+total = spark.range(100_000).selectExpr("sum(id)").first()[0]
+jvm = spark._jvm
+arguments = jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+print(json.dumps({
+    "total": total,
+    "aot": [a for a in arguments if a.startswith(("-XX:AOT", "-Xlog:aot"))],
+    "vm_info": jvm.java.lang.System.getProperty("java.vm.info"),
+}))
+"""
+
+
+def _modern_jdk() -> Path | None:
+    for home in sorted(Path("/usr/lib/jvm").glob("*")):
+        release = java_release(home)
+        if release and feature_version(release) >= MIN_FEATURE:
+            return home
+    return None
+
+
+JDK = _modern_jdk()
+pytestmark = pytest.mark.skipif(JDK is None, reason=f"no JDK {MIN_FEATURE}+ in /usr/lib/jvm")
+
+
+def _run(cache_dir: Path) -> tuple[dict, str]:
+    # A process of its own: the JVM writes the cache when it exits.
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, str(JDK), str(cache_dir)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    # The JVM also prints to stdout as it assembles the cache.
+    [report] = [line for line in done.stdout.splitlines() if line.startswith('{"total"')]
+    return json.loads(report), done.stdout + done.stderr
+
+
+def test_the_first_run_trains_the_cache_and_the_next_starts_from_it(tmp_path: Path) -> None:
+    first, output = _run(tmp_path)
+    assert first["total"] == 4_999_950_000
+    # Recording's warnings about skipped classes go to a log file, not to the user's screen.
+    assert "[warning][aot]" not in output
+    [training] = [a for a in first["aot"] if a.startswith("-XX:AOTCacheOutput=")]
+    cache = Path(training.split("=", 1)[1])
+    assert cache.is_file()
+    assert cache.stat().st_size > 0
+
+    second, output = _run(tmp_path)
+    assert second["total"] == 4_999_950_000
+    assert second["aot"] == [f"-XX:AOTCache={cache}"]
+    # A cache the JVM cannot map is dropped with "[aot]" errors, and the JVM runs unshared.
+    assert "[error  ][aot]" not in output
+    assert "[warning][aot]" not in output
+    assert "sharing" in second["vm_info"]
