@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
 # Installs the system packages the local services and browser tests need, only those missing:
-# PostgreSQL server binaries, Java 17+, Maven, Chromium. Debian/Ubuntu (apt-get); a no-op that
+# PostgreSQL server binaries, Java 17+ and a JDK 25+ in /usr/lib/jvm, Maven, Chromium. Debian/Ubuntu (apt-get); a no-op that
 # takes milliseconds when everything is present.
 set -euo pipefail
 
+# A JDK's major version from its release file: starting a JVM would cost a noticeable pause.
+java_major() {
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1" 2>/dev/null
+}
+
 java_ok() {
-  local java release major
+  local java major
   java="$(command -v java)" || return 1
-  release="$(dirname "$(dirname "$(readlink -f "$java")")")/release"
-  # Read the version from the JDK's release file: starting a JVM would cost a noticeable pause.
-  major="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" 2>/dev/null)"
+  major="$(java_major "$(dirname "$(dirname "$(readlink -f "$java")")")/release")"
   [[ -n "$major" && "$major" -ge 17 ]]
+}
+
+# Spark's ahead-of-time cache needs a JDK 25+ beside the default one (tests/integration).
+jdk25_ok() {
+  local release major
+  for release in /usr/lib/jvm/*/release; do
+    major="$(java_major "$release")"
+    [[ -n "$major" && "$major" -ge 25 ]] && return 0
+  done
+  return 1
 }
 
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 java_ok || missing+=(openjdk-17-jre-headless)
+jdk25_ok || missing+=(openjdk-25-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v chromium >/dev/null || missing+=(chromium)
 [[ ${#missing[@]} -eq 0 ]] && exit 0

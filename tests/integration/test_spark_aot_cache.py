@@ -1,5 +1,5 @@
 """The driver JVM trains its ahead-of-time cache on a first run and starts from it afterwards
-(JDK 25+; skipped when the machine has none)."""
+(JDK 25+, which infra/system-deps.sh provides)."""
 
 import json
 import subprocess
@@ -29,22 +29,23 @@ print(json.dumps({
 """
 
 
-def _modern_jdk() -> Path | None:
+def _modern_jdk() -> Path:
     for home in sorted(Path("/usr/lib/jvm").glob("*")):
         release = java_release(home)
         if release and feature_version(release) >= MIN_FEATURE:
             return home
-    return None
+    raise AssertionError(f"no JDK {MIN_FEATURE}+ in /usr/lib/jvm: run infra/system-deps.sh")
 
 
-JDK = _modern_jdk()
-pytestmark = pytest.mark.skipif(JDK is None, reason=f"no JDK {MIN_FEATURE}+ in /usr/lib/jvm")
+@pytest.fixture(scope="module")
+def jdk() -> Path:
+    return _modern_jdk()
 
 
-def _run(cache_dir: Path) -> tuple[dict, str]:
+def _run(jdk: Path, cache_dir: Path) -> tuple[dict, str]:
     # A process of its own: the JVM writes the cache when it exits.
     done = subprocess.run(
-        [sys.executable, "-c", RUN, str(JDK), str(cache_dir)],
+        [sys.executable, "-c", RUN, str(jdk), str(cache_dir)],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
@@ -53,8 +54,10 @@ def _run(cache_dir: Path) -> tuple[dict, str]:
     return json.loads(report), done.stdout + done.stderr
 
 
-def test_the_first_run_trains_the_cache_and_the_next_starts_from_it(tmp_path: Path) -> None:
-    first, output = _run(tmp_path)
+def test_the_first_run_trains_the_cache_and_the_next_starts_from_it(
+    jdk: Path, tmp_path: Path
+) -> None:
+    first, output = _run(jdk, tmp_path)
     assert first["total"] == 4_999_950_000
     # Recording's warnings about skipped classes go to a log file, not to the user's screen.
     assert "[warning][aot]" not in output
@@ -63,7 +66,7 @@ def test_the_first_run_trains_the_cache_and_the_next_starts_from_it(tmp_path: Pa
     assert cache.is_file()
     assert cache.stat().st_size > 0
 
-    second, output = _run(tmp_path)
+    second, output = _run(jdk, tmp_path)
     assert second["total"] == 4_999_950_000
     assert second["aot"] == [f"-XX:AOTCache={cache}"]
     # A cache the JVM cannot map is dropped with "[aot]" errors, and the JVM runs unshared.
