@@ -11,10 +11,15 @@ from pyspark.sql import SparkSession
 
 from adapters.spark.aot import cache_option, resolve_java_home
 
-# CompileThresholdScaling=0.5: the JIT compiles hot code at half the usual call counts, so a
-# long-running process is warm by its second day (1M-click next day ~30 -> ~27 s on 2 cores;
-# docs/batch.md, 27 Nov).
-JVM_OPTIONS = "-XX:+UseParallelGC -XX:CompileThresholdScaling=0.5"
+# CompileThresholdScaling=0.5: the JIT compiles hot code at half the usual counts, so a
+# long-running process is warm by its second day (1M-click next day ~30 -> ~27 s on 2 cores).
+# The Tier4 call-count thresholds (scaled by the 0.5 too) keep C2, the one busy compiler thread
+# on 2 cores, off Spark's long tail of planner code it compiled every day; loops (back-edge
+# counts) still reach C2 as early. JIT CPU per 1M-click day -2 s (docs/batch.md, session 9).
+JVM_OPTIONS = (
+    "-XX:+UseParallelGC -XX:CompileThresholdScaling=0.5 -XX:Tier4InvocationThreshold=20000"
+    " -XX:Tier4MinInvocationThreshold=2400 -XX:Tier4CompileThreshold=60000"
+)
 
 
 @dataclass(frozen=True)
