@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -69,8 +68,11 @@ def session(
     """The pipeline's own session settings (adapters/spark/session.py), on local[2]; `overrides`
     (KEY=VALUE, from --conf) are for A/B runs of a setting against the production one."""
     options = {"spark.driver.memory": driver_memory, **dict(o.split("=", 1) for o in overrides)}
-    config = SparkConfig("local[2]", partitions, "flowguard-bench-batch", options)
-    return build_session(replace(config, java_home=java_home, aot_cache_dir=aot_cache_dir))
+    config = SparkConfig(
+        "local[2]", partitions, "flowguard-bench-batch", options,
+        java_home=java_home, aot_cache_dir=aot_cache_dir,
+    )  # fmt: skip
+    return build_session(config)
 
 
 def timed(stages: dict[str, float], name: str, work: Callable[[], object]) -> None:

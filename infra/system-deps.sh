@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the local services and browser tests need, only those missing:
-# PostgreSQL server binaries, Java 17+ and a JDK 25+ in /usr/lib/jvm, Maven, Chromium. Debian/Ubuntu (apt-get); a no-op that
-# takes milliseconds when everything is present.
+# PostgreSQL server binaries, Java 17+ and a JDK 25+ in /usr/lib/jvm, Maven, Chromium.
+# Debian/Ubuntu (apt-get); a no-op that takes milliseconds when everything is present.
 set -euo pipefail
 
 # A JDK's major version from its release file: starting a JVM would cost a noticeable pause.
