@@ -15,10 +15,13 @@ from adapters.spark.aot import cache_option, resolve_java_home
 # long-running process is warm by its second day (1M-click next day ~30 -> ~27 s on 2 cores).
 # The Tier4 call-count thresholds (scaled by the 0.5 too) keep C2, the one busy compiler thread
 # on 2 cores, off Spark's long tail of planner code it compiled every day; loops (back-edge
-# counts) still reach C2 as early. JIT CPU per 1M-click day -2 s (docs/batch.md, session 9).
+# counts) still reach C2 as early. Shallower C2 inlining makes each compile smaller: JIT CPU per
+# 1M-click day -2 s from the thresholds and -2.5 s more from the inlining, with no slower tasks at
+# 1M or 5M (docs/batch.md, sessions 9 and 10).
 JVM_OPTIONS = (
     "-XX:+UseParallelGC -XX:CompileThresholdScaling=0.5 -XX:Tier4InvocationThreshold=20000"
     " -XX:Tier4MinInvocationThreshold=2400 -XX:Tier4CompileThreshold=60000"
+    " -XX:FreqInlineSize=150 -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1500"
 )
 
 
