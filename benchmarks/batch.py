@@ -67,9 +67,9 @@ def session(
 ) -> SparkSession:
     """The pipeline's own session settings (adapters/spark/session.py), on local[2]; `overrides`
     (KEY=VALUE, from --conf) are for A/B runs of a setting against the production one."""
-    options = {"spark.driver.memory": driver_memory, **dict(o.split("=", 1) for o in overrides)}
+    options = dict(o.split("=", 1) for o in overrides)
     config = SparkConfig(
-        "local[2]", partitions, "flowguard-bench-batch", options,
+        "local[2]", partitions, "flowguard-bench-batch", options, driver_memory=driver_memory,
         java_home=java_home, aot_cache_dir=aot_cache_dir,
     )  # fmt: skip
     return build_session(config)
@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--through", choices=("jobs", "transforms"), default="jobs")
     parser.add_argument("--partitions", type=int, default=4)
-    parser.add_argument("--driver-memory", default="3g")
+    parser.add_argument(
+        "--driver-memory", default=SparkConfig.driver_memory, help="default: the pipeline's own"
+    )
     parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument(
         "--first-day", type=int, default=FIRST_DAY_CLICKS, metavar="CLICKS",

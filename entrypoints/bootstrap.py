@@ -80,6 +80,7 @@ def _spark_config(settings: Settings) -> SparkConfig:
     return SparkConfig(
         master=settings.spark_master,
         shuffle_partitions=settings.spark_shuffle_partitions,
+        driver_memory=settings.spark_driver_memory,
         java_home=settings.spark_java_home,
         aot_cache_dir=settings.data_dir / "jvm" if settings.spark_aot_cache else None,
     )

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     luigi_scheduler_url: str | None = Field(None, alias="LUIGI_SCHEDULER_URL")
     spark_master: str = Field("local[*]", alias="SPARK_MASTER")
     spark_shuffle_partitions: int = Field(4, alias="SPARK_SHUFFLE_PARTITIONS")
+    # A JVM size: digits and an optional k, m, g or t unit, as in spark.driver.memory.
+    spark_driver_memory: str = Field(
+        "3g", alias="SPARK_DRIVER_MEMORY", pattern=r"^[1-9][0-9]*[kmgtKMGT]?$"
+    )
     spark_java_home: Path | None = Field(None, alias="SPARK_JAVA_HOME")
     # JDK 25+ only: the driver JVM starts from a cache its first run writes (docs/batch.md).
     spark_aot_cache: bool = Field(True, alias="SPARK_AOT_CACHE")

@@ -34,6 +34,9 @@ class SparkConfig:
     # Extra Spark options, e.g. tests turn whole-stage codegen off: tiny days pay mostly for
     # compiling generated code in a cold JVM.
     options: Mapping[str, str] = field(default_factory=dict)
+    # The driver JVM's heap. In local mode it runs every task too, so Spark's default of 1g (sized
+    # for a cluster's driver) is small; 3g is what the batch benchmark measures (docs/batch.md).
+    driver_memory: str = "3g"
     # The JDK for the driver JVM (default: JAVA_HOME, else `java` on PATH).
     java_home: Path | None = None
     # Where the driver JVM's ahead-of-time cache lives (JDK 25+; adapters/spark/aot.py).
@@ -48,6 +51,7 @@ def build_session(config: SparkConfig) -> SparkSession:
     builder = (
         SparkSession.builder.master(config.master)
         .appName(config.app_name)
+        .config("spark.driver.memory", config.driver_memory)
         .config("spark.sql.shuffle.partitions", str(config.shuffle_partitions))
         .config("spark.default.parallelism", str(config.shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from adapters.spark.aot import STALE_CLAIM_SECONDS, cache_option, java_release, resolve_java_home
-from entrypoints.bootstrap import Container
 
 OPTIONS = "-XX:+UseParallelGC"
 
@@ -85,13 +84,3 @@ def test_the_java_home_is_the_setting_then_java_home(
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "from-env"))
     assert resolve_java_home(tmp_path / "set") == tmp_path / "set"
     assert resolve_java_home(None) == tmp_path / "from-env"
-
-
-def test_settings_reach_the_spark_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FLOWGUARD_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SPARK_JAVA_HOME", str(tmp_path / "jdk-25"))
-    config = Container().spark_config()
-    assert config.java_home == tmp_path / "jdk-25"
-    assert config.aot_cache_dir == tmp_path / "data" / "jvm"
-    monkeypatch.setenv("SPARK_AOT_CACHE", "false")
-    assert Container().spark_config().aot_cache_dir is None
