@@ -17,10 +17,13 @@ from adapters.spark.aot import cache_option, resolve_java_home
 # on 2 cores, off Spark's long tail of planner code it compiled every day; loops (back-edge
 # counts) still reach C2 as early. Shallower C2 inlining makes each compile smaller: JIT CPU per
 # 1M-click day -2 s from the thresholds and -2.5 s more from the inlining, with no slower tasks at
-# 1M or 5M (docs/batch.md, sessions 9 and 10).
+# 1M or 5M (docs/batch.md, sessions 9 and 10). NewRatio=1 gives the young generation half the heap
+# (a third by default): a day's garbage is short-lived (Spark's JSON functions allocate a reader
+# buffer per value), and the next day paid for ~35 young and 2 full collections (session 11).
 JVM_OPTIONS = (
-    "-XX:+UseParallelGC -XX:CompileThresholdScaling=0.5 -XX:Tier4InvocationThreshold=20000"
-    " -XX:Tier4MinInvocationThreshold=2400 -XX:Tier4CompileThreshold=60000"
+    "-XX:+UseParallelGC -XX:NewRatio=1 -XX:CompileThresholdScaling=0.5"
+    " -XX:Tier4InvocationThreshold=20000 -XX:Tier4MinInvocationThreshold=2400"
+    " -XX:Tier4CompileThreshold=60000"
     " -XX:FreqInlineSize=150 -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1500"
 )
 
