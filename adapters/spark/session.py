@@ -11,15 +11,12 @@ from pyspark.sql import SparkSession
 
 from adapters.spark.aot import cache_option, resolve_java_home
 
-# CompileThresholdScaling=0.5: the JIT compiles hot code at half the usual counts, so a
-# long-running process is warm by its second day (1M-click next day ~30 -> ~27 s on 2 cores).
-# The Tier4 call-count thresholds (scaled by the 0.5 too) keep C2, the one busy compiler thread
-# on 2 cores, off Spark's long tail of planner code it compiled every day; loops (back-edge
-# counts) still reach C2 as early. Shallower C2 inlining makes each compile smaller: JIT CPU per
-# 1M-click day -2 s from the thresholds and -2.5 s more from the inlining, with no slower tasks at
-# 1M or 5M (docs/batch.md, sessions 9 and 10). NewRatio=1 gives the young generation half the heap
-# (a third by default): a day's garbage is short-lived (Spark's JSON functions allocate a reader
-# buffer per value), and the next day paid for ~35 young and 2 full collections (session 11).
+# Tuned for 2 cores; docs/batch.md (sessions 7 to 11) has the measurements.
+# - Parallel GC with the young generation half the heap: a day's garbage is short-lived (Spark's
+#   JSON functions allocate a reader buffer per value).
+# - JIT call counts halved, so a long-running process is warm by its second day.
+# - C2's call-count thresholds raised, keeping its one thread off Spark's lukewarm planner code
+#   (loops still reach it as early), and shallower C2 inlining, so each compile costs less.
 JVM_OPTIONS = (
     "-XX:+UseParallelGC -XX:NewRatio=1 -XX:CompileThresholdScaling=0.5"
     " -XX:Tier4InvocationThreshold=20000 -XX:Tier4MinInvocationThreshold=2400"
