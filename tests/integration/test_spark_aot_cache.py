@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from adapters.spark.aot import MIN_FEATURE, feature_version, java_release
+from adapters.spark.session import JVM_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = """
 import json, sys
 from pathlib import Path
-from adapters.spark.session import SparkConfig, build_session
+from adapters.spark.session import JVM_OPTIONS, SparkConfig, build_session
 config = SparkConfig("local[1]", 1, "aot-test", java_home=Path(sys.argv[1]),
                      aot_cache_dir=Path(sys.argv[2]))
 spark = build_session(config)
@@ -24,6 +25,7 @@ arguments = jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInp
 print(json.dumps({
     "total": total,
     "aot": [a for a in arguments if a.startswith(("-XX:AOT", "-Xlog:aot"))],
+    "tuning": [a for a in arguments if a in JVM_OPTIONS.split()],
     "vm_info": jvm.java.lang.System.getProperty("java.vm.info"),
 }))
 """
@@ -59,6 +61,8 @@ def test_the_first_run_trains_the_cache_and_the_next_starts_from_it(
 ) -> None:
     first, output = _run(jdk, tmp_path)
     assert first["total"] == 4_999_950_000
+    # The driver JVM runs with the pipeline's tuning, every option as written.
+    assert first["tuning"] == JVM_OPTIONS.split()
     # Recording's warnings about skipped classes go to a log file, not to the user's screen.
     assert "[warning][aot]" not in output
     [training] = [a for a in first["aot"] if a.startswith("-XX:AOTCacheOutput=")]
