@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import BooleanType, StringType, StructField, StructType
 
+from pipelines.jobs.local_frames import local_frame
 from pipelines.jobs.tables import Row
 from pipelines.transforms.schemas import ITEM_COLUMNS, MONEY, RESTAURANT_COLUMNS
 
@@ -26,11 +27,7 @@ class CatalogRows:
     items: Sequence[Row]
 
     def frames(self, spark: SparkSession) -> tuple[DataFrame, DataFrame]:
-        restaurants = spark.createDataFrame(
-            [tuple(row[c] for c in RESTAURANT_COLUMNS) for row in self.restaurants],
-            RESTAURANT_SCHEMA,
+        return (
+            local_frame(spark, self.restaurants, RESTAURANT_SCHEMA),
+            local_frame(spark, self.items, ITEM_SCHEMA),
         )
-        items = spark.createDataFrame(
-            [tuple(row[c] for c in ITEM_COLUMNS) for row in self.items], ITEM_SCHEMA
-        )
-        return restaurants, items

@@ -15,6 +15,8 @@ import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.types import StructType
 
+from pipelines.jobs.local_frames import local_frame
+
 # Row groups are the unit Spark splits a Parquet file by: one group per file makes the whole scan
 # (and the shuffle write after it) a single task. 128k rows gives every core a share of a day.
 ROW_GROUP_ROWS = 128 * 1024
@@ -87,7 +89,7 @@ class Lake:
             if date.fromisoformat(path.name.removeprefix("day=")) < day
         )
         if not paths:
-            return spark.createDataFrame([], schema)
+            return local_frame(spark, [], schema)
         return spark.read.schema(schema).parquet(*paths)
 
     def _staging(self) -> Path:
