@@ -83,6 +83,7 @@ def _spark_config(settings: Settings) -> SparkConfig:
         driver_memory=settings.spark_driver_memory,
         java_home=settings.spark_java_home,
         aot_cache_dir=settings.data_dir / "jvm" if settings.spark_aot_cache else None,
+        python_call_sites=settings.spark_python_call_sites,
     )
 
 

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     spark_java_home: Path | None = Field(None, alias="SPARK_JAVA_HOME")
     # JDK 25+ only: the driver JVM starts from a cache its first run writes (docs/batch.md).
     spark_aot_cache: bool = Field(True, alias="SPARK_AOT_CACHE")
+    # Error messages name the Python line of the failing expression; costs planning time.
+    spark_python_call_sites: bool = Field(False, alias="SPARK_PYTHON_CALL_SITES")
 
     # API.
     api_keys: list[str] = Field(default_factory=list, alias="FLOWGUARD_API_KEYS")

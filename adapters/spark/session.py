@@ -41,6 +41,9 @@ class SparkConfig:
     java_home: Path | None = None
     # Where the driver JVM's ahead-of-time cache lives (JDK 25+; adapters/spark/aot.py).
     aot_cache_dir: Path | None = None
+    # PySpark records the Python line of every column expression, for error messages: about 0.3 s
+    # of a 1M day's planning (docs/batch.md). On, errors name the line again.
+    python_call_sites: bool = False
 
 
 def build_session(config: SparkConfig) -> SparkSession:
@@ -58,6 +61,9 @@ def build_session(config: SparkConfig) -> SparkSession:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.sources.partitionOverwriteMode", "static")
+        .config(
+            "spark.python.sql.dataFrameDebugging.enabled", str(config.python_call_sites).lower()
+        )
         # A day's SILVER and GOLD compile ~175 classes; with the default cache of 100 a
         # long-running process compiled every one of them again for each day it built.
         .config("spark.sql.codegen.cache.maxEntries", "1000")

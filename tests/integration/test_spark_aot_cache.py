@@ -26,6 +26,7 @@ print(json.dumps({
     "total": total,
     "aot": [a for a in arguments if a.startswith(("-XX:AOT", "-Xlog:aot"))],
     "tuning": [a for a in arguments if a in JVM_OPTIONS.split()],
+    "call_sites": spark.conf.get("spark.python.sql.dataFrameDebugging.enabled"),
     "vm_info": jvm.java.lang.System.getProperty("java.vm.info"),
 }))
 """
@@ -63,6 +64,7 @@ def test_the_first_run_trains_the_cache_and_the_next_starts_from_it(
     assert first["total"] == 4_999_950_000
     # The driver JVM runs with the pipeline's tuning, every option as written.
     assert first["tuning"] == JVM_OPTIONS.split()
+    assert first["call_sites"] == "false"
     # Recording's warnings about skipped classes go to a log file, not to the user's screen.
     assert "[warning][aot]" not in output
     [training] = [a for a in first["aot"] if a.startswith("-XX:AOTCacheOutput=")]

@@ -18,6 +18,9 @@ def test_settings_reach_the_spark_config(tmp_path: Path, monkeypatch: pytest.Mon
     assert config.java_home == tmp_path / "jdk-25"
     assert config.driver_memory == "6g"
     assert config.aot_cache_dir == tmp_path / "data" / "jvm"
+    assert not config.python_call_sites
+    monkeypatch.setenv("SPARK_PYTHON_CALL_SITES", "true")
+    assert Container().spark_config().python_call_sites
     monkeypatch.setenv("SPARK_AOT_CACHE", "false")
     assert Container().spark_config().aot_cache_dir is None
 
@@ -31,5 +34,6 @@ def test_a_driver_memory_that_is_not_a_jvm_size_is_refused_by_name(
         Settings()
 
 
-def test_the_driver_memory_defaults_to_what_the_benchmark_measures() -> None:
+def test_the_settings_default_to_what_the_benchmark_measures() -> None:
     assert Settings.model_fields["spark_driver_memory"].default == SparkConfig.driver_memory
+    assert Settings.model_fields["spark_python_call_sites"].default == SparkConfig.python_call_sites
