@@ -62,7 +62,12 @@ class EmbeddedFakesnow:
         self.database = database
 
     def connect(self, schema: str | None = None) -> Any:
-        return self._instance().connect(database=self.database, schema=schema)
+        instance = self._instance()
+        # fakesnow creates the database (ATTACH) and schema on connect if they are missing, a
+        # check then an act: two threads connecting at once both act, and DuckDB refuses the
+        # second (ResourceInUseException; `flowguard up` answered 503 at startup).
+        with self._lock:
+            return instance.connect(database=self.database, schema=schema)
 
     def _instance(self) -> Any:
         from fakesnow.instance import FakeSnow
