@@ -34,6 +34,7 @@ from adapters.spark.session import SparkConfig, build_session
 from pipelines.jobs.catalog import CatalogRows
 from pipelines.jobs.gold import GOLD_NAMES, build_gold_day
 from pipelines.jobs.lake import Lake
+from pipelines.jobs.local_frames import local_frame
 from pipelines.jobs.silver import build_silver_day
 from pipelines.transforms import (
     Silver,
@@ -96,7 +97,7 @@ def through_transforms(
 ) -> dict[str, float]:
     read = {k: spark.read.parquet(str(lake.day_dir(t, day))) for k, t in SOURCES.items()}
     shops, items = (spark.createDataFrame(t) for t in (catalog.restaurants, catalog.items))
-    prior = spark.createDataFrame([], USER_FIRST_ORDERS.schema)
+    prior = local_frame(spark, [], USER_FIRST_ORDERS.schema)  # as the jobs build it
     # As the silver job does: parsed order events are cached, they feed two SILVER tables.
     events = order_events(read["orders"], day).cache()
     orders = orders_clean(events, shops, items, prior, day).cache()
