@@ -1,47 +1,36 @@
 """FlowGuardApp: the use cases, an eventsourcing Application over the configured event store."""
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from anyio import to_thread
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import (
-    IntegrityError,
-    JSONTranscoder,
-    PersistenceError,
-    RecordConflictError,
-    StoredEvent,
-    Transcoder,
-)
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.utils import EnvType
 
 from application import clicks, orders
 from application.breaker import Guard, StoreBreaker
+from application.codec import StoredEventCodec
 from application.commands import ChangeOrderStatus, PlaceOrder, RecordClickEvents
 from application.errors import NotFound, StoreUnavailable
 from application.group_commit import BatchObserver, GroupCommitter
 from application.latest_committed import LatestCommitted
 from application.ports import Catalog, FailedEventStore
 from application.results import ClickBatchResult, FailedEvent, OrderReceipt, OrderView
-from application.stored_clicks import stored_event_writer
-from application.stored_orders import stored_order_writer
-from application.transcoder import FastJSONTranscoder
-from application.user_orders import UserOrders, user_orders_id
+from application.unit_of_work import UnitsOfWork, failed_store_errors
+from application.user_orders import UserOrders
 from application.views import order_view
 from domain.order import Order
-
-T = TypeVar("T")
 
 
 class FlowGuardApp(Application[UUID]):
     """Commands return receipts, queries return views; neither returns aggregates.
 
-    Every command blocks until its events are committed (or raises). With `group_commit`
-    (the default) concurrent commands share transactions; see application/group_commit.py.
+    Every command is a unit of work (application/unit_of_work.py): it returns once its events
+    are committed, or raises having stored none. With `group_commit` (the default) concurrent
+    commands share transactions (application/group_commit.py).
     """
 
     def __init__(
@@ -56,6 +45,7 @@ class FlowGuardApp(Application[UUID]):
         super().__init__(env)
         self.catalog = catalog
         self.failed_events = failed_events
+        self.codec = StoredEventCodec(self.mapper)
         # A recorder that can skip one request's clash (adapters/postgres/recorder.py) keeps
         # the other requests of the transaction; any other recorder falls back to one by one.
         units = getattr(self.recorder, "insert_units", None)
@@ -65,87 +55,46 @@ class FlowGuardApp(Application[UUID]):
             else None
         )
         self._breaker = StoreBreaker()
-        self._latest = LatestCommitted()
-        # mapper.to_stored_event, faster for recorded clicks and placed orders (same bytes).
-        self._to_stored = stored_order_writer(self.mapper, stored_event_writer(self.mapper))
-
-    def construct_transcoder(self) -> Transcoder:
-        transcoder = super().construct_transcoder()
-        if type(transcoder) is not JSONTranscoder:  # a TRANSCODER_TOPIC was configured
-            return transcoder
-        fast = FastJSONTranscoder()  # the same JSON, written faster
-        self.register_transcodings(fast)
-        return fast
+        self.units = UnitsOfWork(
+            load=self.load,
+            to_stored=self.codec.to_stored,
+            insert=self._insert,
+            failed_events=failed_events,
+            committer=self._committer,
+            latest=LatestCommitted(),
+        )
 
     # --- commands ---------------------------------------------------------------------------
 
     def place_order(self, cmd: PlaceOrder) -> OrderReceipt:
         with self._guarded():
-            return orders.place_order(self, self.catalog, cmd)
+            return self.units.run(lambda uow: orders.place_order(uow, self.catalog, cmd))
 
     def change_order_status(self, cmd: ChangeOrderStatus) -> OrderReceipt:
         with self._guarded():
-            return orders.change_order_status(self, cmd)
+            return self.units.run(lambda uow: orders.change_order_status(uow, cmd))
 
     def record_click_events(self, cmd: RecordClickEvents) -> ClickBatchResult:
         with self._guarded():
-            result, failed = clicks.record_click_events(self, self.catalog, cmd)
-            if failed:
-                self.failed_events.add(failed)
-            return result
+            return self.units.run(lambda uow: clicks.record_click_events(uow, self.catalog, cmd))
 
     # --- the same commands for callers in an event loop -----------------------------------
 
     async def place_order_async(self, cmd: PlaceOrder) -> OrderReceipt:
-        def use_case(store: orders.Store) -> OrderReceipt:
-            return orders.place_order(store, self.catalog, cmd)
+        with self._guarded():
+            return await self.units.run_async(
+                lambda uow: orders.place_order(uow, self.catalog, cmd)
+            )
 
-        return await self._in_loop(use_case, lambda: self.place_order(cmd))
+    async def change_order_status_async(self, cmd: ChangeOrderStatus) -> OrderReceipt:
+        with self._guarded():
+            return await self.units.run_async(lambda uow: orders.change_order_status(uow, cmd))
 
     async def record_click_events_async(self, cmd: RecordClickEvents) -> ClickBatchResult:
-        def use_case(store: orders.Store) -> tuple[ClickBatchResult, list[FailedEvent]]:
-            return clicks.record_click_events(store, self.catalog, cmd)
-
-        def blocking() -> tuple[ClickBatchResult, list[FailedEvent]]:
-            return self.record_click_events(cmd), []  # it keeps the failed events itself
-
-        result, failed = await self._in_loop(use_case, blocking)
-        if failed:
-            await to_thread.run_sync(self.failed_events.add, failed)
-        return result
-
-    async def _in_loop(self, use_case: Callable[[Any], T], blocking: Callable[[], T]) -> T:
-        """Run `use_case` in the caller's event loop on this process's latest committed states
-        and await its group commit: no thread and no read per request. Anything else (a read
-        from the store, a conflict) runs `blocking` in a thread."""
-        if self._committer is None:
-            return await to_thread.run_sync(blocking)
-        store = _LoopStore(self._latest)
-        with self._guarded():  # not around `blocking`: it has its own guard
-            try:
-                result = use_case(store)
-            except _NeedsStoreError:
-                done = False
-            else:
-                done = not store.stored or await self._commit_async(store)
-        return result if done else await to_thread.run_sync(blocking)
-
-    async def _commit_async(self, store: "_LoopStore") -> bool:
-        assert self._committer is not None
-        to_stored = self._to_stored
-        stored = [to_stored(e) for e in store.stored]
-        try:
-            await self._committer.commit_async(stored, store.ids)
-        except RecordConflictError:
-            self._latest.forget(store.aggregates)  # stale: the retry reads the store
-            return False
-        except BaseException:
-            self._latest.forget(store.aggregates)
-            raise
-        # Only what the command read through load_latest: a new order is never read that
-        # way, and caching it only took the place of sessions and user indexes (and GC time).
-        self._latest.remember([a for a in store.aggregates if a.id in store.asked])
-        return True
+        with self._guarded():
+            return await self.units.run_async(
+                lambda uow: clicks.record_click_events(uow, self.catalog, cmd)
+            )
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -159,15 +108,20 @@ class FlowGuardApp(Application[UUID]):
     def list_orders(self, user_id: str, limit: int = 50, offset: int = 0) -> list[OrderView]:
         """The user's orders, newest first."""
         with self._guarded():
-            index = self.load(user_orders_id(user_id))
+            index = self.load(UserOrders.create_id(user_id))
         if not isinstance(index, UserOrders):
             return []
         newest_first = index.order_ids[::-1][offset : offset + limit]
         return [self.get_order(order_id) for order_id in newest_first]
 
     def list_failed_events(self, limit: int = 100, offset: int = 0) -> list[FailedEvent]:
-        with self._guarded():
+        """Refused inputs, newest first."""
+        with failed_store_errors():
             return self.failed_events.list(limit, offset)
+
+    def count_failed_events(self) -> int:
+        with failed_store_errors():
+            return self.failed_events.count()
 
     def check_ready(self) -> None:
         """Raise StoreUnavailable unless the event store answers (at once while the store is
@@ -189,10 +143,7 @@ class FlowGuardApp(Application[UUID]):
             release()
         super().close()
 
-    # --- the Store the use cases write through ----------------------------------------------
-
-    def _guarded(self) -> "_Guarded":
-        return _Guarded(self._breaker)
+    # --- the store --------------------------------------------------------------------------
 
     def load(self, aggregate_id: UUID) -> Any | None:
         with _store_errors():
@@ -201,48 +152,11 @@ class FlowGuardApp(Application[UUID]):
             except AggregateNotFoundError:
                 return None
 
-    def load_latest(self, aggregate_id: UUID) -> Any | None:
-        """The aggregate as this process last committed it (no read from the store), else as
-        stored. It may be stale if another process wrote it since: a write decided on it then
-        fails with RecordConflictError (the version is taken), which evicts it, and the
-        caller's retry reads the store. Use it only where a stale state can lead to a write,
-        never to a refusal (see application/clicks.py)."""
-        latest = self._latest.get(aggregate_id)
-        return latest if latest is not None else self.load(aggregate_id)
-
-    def commit(self, *aggregates: Aggregate) -> None:
-        # Take the pending events first: a retried write must still have them. Serialise
-        # them here, in the caller's thread, so the writer thread only does I/O. (This skips
-        # Application.save(), whose per-event runtime Protocol checks cost more than the
-        # insert; FlowGuardApp uses no snapshots and no notify hooks.)
-        events, ids = _collect(aggregates)
-        stored = [self._to_stored(e) for e in events]
-        try:
-            if self._committer is None:
-                self._insert(*stored)
-            else:
-                self._committer.commit(stored, ids)
-        except BaseException:
-            self._latest.forget(aggregates)
-            raise
-        self._latest.remember(aggregates)
-
     def _insert(self, *stored: StoredEvent) -> None:
         self.recorder.insert_events(list(stored))
 
-
-def _collect(aggregates: Iterable[Aggregate]) -> tuple[list[Any], frozenset[UUID]]:
-    """The aggregates' pending events, and the ids of those that had any (the group commit
-    keeps two requests for one aggregate apart by them; an event's UUID hashes in Python, so
-    they are not worked out per event)."""
-    events: list[Any] = []
-    ids = []
-    for aggregate in aggregates:
-        pending = aggregate.collect_events()
-        if pending:
-            events += pending
-            ids.append(aggregate.id)
-    return events, frozenset(ids)
+    def _guarded(self) -> "_Guarded":
+        return _Guarded(self._breaker)
 
 
 def _project(aggregate: Any, events: Iterable[Any]) -> Any:
@@ -284,37 +198,3 @@ class _Guarded(Guard):
         unavailable = _unavailable(error)
         super().__exit__(StoreUnavailable, unavailable, traceback)
         raise unavailable from error
-
-
-class _NeedsStoreError(Exception):
-    """The command needs a read from the store: run it in a thread instead."""
-
-
-class _LoopStore:
-    """The store of a command run in the event loop: it reads only the latest committed
-    states and defers the commit, which the caller then awaits."""
-
-    def __init__(self, latest: LatestCommitted) -> None:
-        self._latest = latest
-        self.aggregates: Sequence[Aggregate] = ()
-        self.stored: list[Any] = []
-        self.ids: frozenset[UUID] = frozenset()  # of the aggregates with events to store
-        self.asked: set[UUID] = set()  # the ids load_latest was asked for
-
-    def load(self, aggregate_id: UUID) -> Any | None:
-        raise _NeedsStoreError
-
-    def load_latest(self, aggregate_id: UUID) -> Any | None:
-        # Not committed by this process lately: most likely new (a session's first click, a
-        # user's first order), so go on as if it were, instead of reading the store. If it is
-        # stored after all, the commit conflicts on its first version (only this request's
-        # part of the shared transaction fails) and the command is redone on the store's
-        # state, in a thread. A refusal is never decided on it (see load_latest's contract).
-        self.asked.add(aggregate_id)
-        return self._latest.get(aggregate_id)
-
-    def commit(self, *aggregates: Aggregate) -> None:
-        if self.aggregates:
-            raise _NeedsStoreError  # a use case that commits twice is not run this way
-        self.aggregates = aggregates
-        self.stored, self.ids = _collect(aggregates)

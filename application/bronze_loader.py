@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from application.envelope import SCHEMA_VERSION, InvalidEnvelopeError, parse_envelope, quick_fields
+from application.codec import SCHEMA_VERSION, InvalidEnvelopeError, read_envelope
 from application.ports import (
     BronzeRow,
     BronzeWarehouse,
@@ -44,35 +44,13 @@ class PreparedBatch:
 
 
 def to_row(message: InboundMessage, ingested_at: datetime) -> BronzeRow:
-    envelope = parse_envelope(message.value)
+    """The BRONZE row of one message; InvalidEnvelopeError says why there is none."""
+    envelope = read_envelope(message.value)
     return BronzeRow(
-        ingestion_id=envelope.event_id,
-        event_type=envelope.event_type,
-        aggregate_id=envelope.aggregate_id,
-        aggregate_version=envelope.aggregate_version,
-        event_time=envelope.event_time,
-        event_date=envelope.event_date,
-        received_at=envelope.received_at,
-        schema_version=envelope.schema_version,
-        payload=orjson.dumps(envelope.payload).decode(),
-        source_topic=message.topic,
-        source_partition=message.partition,
-        source_offset=message.offset,
-        ingested_at=ingested_at,
-    )
-
-
-def quick_row(message: InboundMessage, ingested_at: datetime) -> BronzeRow | None:
-    """`to_row` for a message in the relay's shape, without the `Envelope` in between; None
-    when the message needs `to_row`'s full validation (and its error reason)."""
-    fields = quick_fields(message.value)
-    if fields is None:
-        return None
-    event_id, event_type, aggregate_id, version, event_time, received_at, payload = fields
-    return BronzeRow(
-        event_id, event_type, aggregate_id, version, event_time, event_time.date(), received_at,
-        SCHEMA_VERSION, orjson.dumps(payload).decode(),
-        message.topic, message.partition, message.offset, ingested_at,
+        envelope.event_id, envelope.event_type, envelope.aggregate_id,
+        envelope.aggregate_version, envelope.event_time, envelope.event_time.date(),
+        envelope.received_at, SCHEMA_VERSION, orjson.dumps(envelope.payload).decode(),
+        message.topic, message.partition, message.offset, ingested_at, envelope.client_event_id,
     )  # fmt: skip
 
 
@@ -81,13 +59,11 @@ def prepare_batch(messages: Sequence[InboundMessage], ingested_at: datetime) -> 
     batch = PreparedBatch()
     seen: set[str] = set()
     for message in messages:
-        row = quick_row(message, ingested_at)
-        if row is None:
-            try:
-                row = to_row(message, ingested_at)
-            except InvalidEnvelopeError as error:
-                batch.failures.append(FailedMessage(message, str(error)))
-                continue
+        try:
+            row = to_row(message, ingested_at)
+        except InvalidEnvelopeError as error:
+            batch.failures.append(FailedMessage(message, str(error)))
+            continue
         if row.ingestion_id in seen:
             batch.duplicates_in_batch += 1
             continue

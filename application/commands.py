@@ -2,6 +2,11 @@
 
 Times are timezone-aware datetimes. `received_at` is stamped by the server when the request
 arrived; `occurred_at`/`sent_at` come from the client (see docs/event-time.md).
+
+`caller` names who sent the request when the API authenticates callers (a digest of the API
+key, never the key), else None. Ids a client sends (`order_id`, `event_id`, an
+Idempotency-Key) are idempotency tokens scoped to the caller, never stored identities (see
+application/identity.py).
 """
 
 from dataclasses import dataclass
@@ -19,10 +24,10 @@ class OrderLineRequest:
 class PlaceOrder:
     """Place an order. Prices come from the catalog, never from the client.
 
-    Idempotency: a client `order_id` identifies the request; without one, `idempotency_key`
-    (the Idempotency-Key header) or, failing that, `event_id` does. A retry returns the original
-    receipt with `replayed=True`; the same identity with a different body raises
-    IdempotencyConflict. See docs/domain.md.
+    Idempotency: the client's `order_id`, else `idempotency_key` (the Idempotency-Key
+    header), else `event_id` identifies the request within its caller's scope. A retry returns
+    the original receipt with `replayed=True`; the same token with a different body raises
+    IdempotencyConflict. Without any of them, every request is a new order.
     """
 
     user_id: str
@@ -36,6 +41,7 @@ class PlaceOrder:
     event_id: UUID | None = None
     occurred_at: datetime | None = None
     sent_at: datetime | None = None
+    caller: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,12 +57,13 @@ class ChangeOrderStatus:
     event_id: UUID | None = None
     occurred_at: datetime | None = None
     sent_at: datetime | None = None
+    caller: str | None = None
 
 
 @dataclass(frozen=True)
 class ClickEventInput:
-    """One clickstream event as the client sent it. A missing `event_id` gets a fresh one, so
-    only client-supplied ids make retries no-ops."""
+    """One clickstream event as the client sent it. Only a client `event_id` makes a retry a
+    no-op (within its session)."""
 
     session_id: str
     event_type: str  # impression | click | add_to_cart | remove_from_cart | checkout_started
@@ -72,8 +79,22 @@ class ClickEventInput:
 
 
 @dataclass(frozen=True)
+class RejectedInput:
+    """An element of a request that failed the wire schema, kept as a failed event."""
+
+    index: int
+    payload: object  # the element as received (any JSON value)
+    errors: tuple[tuple[str, str], ...]  # (field, reason)
+
+
+@dataclass(frozen=True)
 class RecordClickEvents:
-    """A batch (or a single event) of click events received in one request."""
+    """A batch (or a single event) of click events received in one request. `events` are
+    the elements that passed the wire schema, at their `indices` in the request; `rejected`
+    the ones that did not."""
 
     events: tuple[ClickEventInput, ...]
     received_at: datetime
+    caller: str | None = None
+    indices: tuple[int, ...] | None = None  # None: 0, 1, 2, ...
+    rejected: tuple[RejectedInput, ...] = ()

@@ -1,6 +1,5 @@
 """The last committed state of recently written aggregates, per process."""
 
-import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -9,11 +8,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+_CONTAINERS = (list, set, dict)
+
 
 class LatestCommitted:
     """The last committed state of recently written aggregates, so that the next command on
     one (the next click of a session, the next order of a user) needs no read from the store.
-    Hands out copies: a command mutates what it loads and may fail to commit it."""
+    Hands out copies: a command changes what it reads and may fail to commit it."""
 
     def __init__(self, maxsize: int = 10_000) -> None:
         self._maxsize = maxsize
@@ -23,7 +24,7 @@ class LatestCommitted:
     def get(self, aggregate_id: UUID) -> Any | None:
         with self._lock:
             aggregate = self._items.get(aggregate_id)
-        return copy.deepcopy(aggregate) if aggregate is not None else None
+        return _copy(aggregate) if aggregate is not None else None
 
     def remember(self, aggregates: Iterable[Aggregate]) -> None:
         with self._lock:
@@ -40,3 +41,15 @@ class LatestCommitted:
         with self._lock:
             for aggregate in aggregates:
                 self._items.pop(aggregate.id, None)
+
+
+def _copy(aggregate: Any) -> Any:
+    """A copy a command may change. FlowGuard's aggregates keep only immutable values inside
+    their lists, sets and dicts, so copying those containers is enough; copy.deepcopy walked
+    every value of a long session (1.5 ms at 100 events)."""
+    clone = object.__new__(type(aggregate))
+    clone.__dict__.update(
+        (name, value.copy() if isinstance(value, _CONTAINERS) else value)
+        for name, value in vars(aggregate).items()
+    )
+    return clone

@@ -10,7 +10,8 @@ from typing import Protocol
 
 from eventsourcing.persistence import ApplicationRecorder
 
-from application.stored_envelope import LogRow, row_of
+from application.codec import LogRow
+from application.codec.envelopes import row_of
 
 
 class NotificationLog(Protocol):

@@ -9,10 +9,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from application.results import FailedEvent
 from domain.catalog import FoodItem, Restaurant
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class UnitOfWork(Protocol):
+    """What one use case reads and changes, stored together or not at all (the one
+    implementation is application/unit_of_work.py, over the event store)."""
+
+    def get(self, kind: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate, or None if there is none; NotFound if the id is another kind's."""
+        ...
+
+    def add(self, *aggregates: Aggregate) -> None:
+        """Register new or changed aggregates: `commit` stores their pending events."""
+        ...
+
+    def reject(self, *failed: FailedEvent) -> None:
+        """Keep inputs refused on their own merits as failed events."""
+        ...
+
+    def refuse(self, *failed: FailedEvent) -> None:
+        """Keep inputs an aggregate refused on the state this unit read as failed events."""
+        ...
+
+    def commit(self) -> None:
+        """Keep the failed events, then store every pending event in one transaction."""
+        ...
 
 
 class Catalog(Protocol):
@@ -138,6 +168,7 @@ class BronzeRow(NamedTuple):
     source_partition: int
     source_offset: int
     ingested_at: datetime
+    client_event_id: str | None = None
 
 
 class BronzeWarehouse(Protocol):

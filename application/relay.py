@@ -18,10 +18,10 @@ from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Tracking, TrackingRecorder
 
+from application.codec import LogRow, StoredEnvelopes
 from application.notification_log import NotificationLog, RecorderLog
 from application.ports import EventPublisher, OutboundMessage, PendingDelivery, PublishError
 from application.section_reader import SectionReader
-from application.stored_envelope import LogRow, StoredEnvelopes
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,14 @@ class OrderReceipt:
     """The result of an order command. `replayed` is True when an idempotent retry returned
     the original result and nothing new was stored (the API answers 200 instead of 201)."""
 
-    order_id: UUID
+    order_id: UUID  # the server's
     status: str
     total_amount: Decimal
     currency: str
-    event_id: UUID
+    event_id: UUID  # the server's id of the event this receipt is for
     version: int
+    client_order_id: UUID | None = None
+    client_event_id: UUID | None = None
     replayed: bool = False
 
 
@@ -35,6 +37,8 @@ class ClickBatchResult:
     duplicates: int
     rejected: list[Rejection] = field(default_factory=list)
     duplicate_indices: list[int] = field(default_factory=list)  # positions, for per-type counts
+    # position -> the server's id of the stored event (the original one, for a duplicate)
+    event_ids: dict[int, UUID] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class OrderLineView:
 @dataclass(frozen=True)
 class OrderHistoryEntry:
     event_id: UUID
+    client_event_id: UUID | None
     event_type: str  # e.g. "order.placed"
     status: str
     reason: str | None
@@ -69,6 +74,7 @@ class OrderView:
     currency: str
     payment_method: str
     version: int
+    client_order_id: UUID | None
     placed_at: datetime  # event_time of order.placed
     updated_at: datetime  # event_time of the last event
     history: list[OrderHistoryEntry]
@@ -80,6 +86,6 @@ class FailedEvent:
 
     failed_id: UUID
     kind: str  # "click"
-    payload: dict[str, Any]  # the input as received, JSON-compatible
+    payload: Any  # the input as received: any JSON value
     errors: list[FieldError]
     received_at: datetime

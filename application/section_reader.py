@@ -10,8 +10,8 @@ tailing the log reads in its own thread, exactly as before.
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from application.codec import LogRow
 from application.notification_log import NotificationLog
-from application.stored_envelope import LogRow
 
 
 class SectionReader:

@@ -18,9 +18,10 @@ def order_view(order: Order) -> OrderView:
         currency=order.currency,
         payment_method=order.payment_method,
         version=order.version,
+        client_order_id=order.client_order_id,
         placed_at=order.history[0].event_time,
         updated_at=order.history[-1].event_time,
-        history=[OrderHistoryEntry(**vars(h)) for h in order.history],
+        history=[_entry(h) for h in order.history],
     )
 
 
@@ -33,7 +34,22 @@ def receipt(order: Order, entry: HistoryEntry, *, replayed: bool = False) -> Ord
         currency=order.currency,
         event_id=entry.event_id,
         version=entry.version,
+        client_order_id=order.client_order_id,
+        client_event_id=entry.client_event_id,
         replayed=replayed,
+    )
+
+
+def _entry(entry: HistoryEntry) -> OrderHistoryEntry:
+    return OrderHistoryEntry(
+        event_id=entry.event_id,
+        client_event_id=entry.client_event_id,
+        event_type=entry.event_type,
+        status=entry.status,
+        reason=entry.reason,
+        version=entry.version,
+        event_time=entry.event_time,
+        received_at=entry.received_at,
     )
 
 

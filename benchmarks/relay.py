@@ -24,7 +24,7 @@ from adapters.kafka.event_publisher import KafkaEventPublisher
 from adapters.postgres.event_store import postgres_event_store_env
 from adapters.postgres.notification_log import PostgresNotificationLog
 from adapters.sqlite.notification_log import SqliteNotificationLog
-from application.envelope import envelope_bytes
+from application.codec import envelope_bytes
 from application.notification_log import NotificationLog
 from application.relay import OutboxRelay, Topics
 from tests.unit.streaming.sample_app import SampleApp

@@ -1,16 +1,14 @@
 """The ClickSession aggregate: one shopper session's clickstream and the cart it implies."""
 
-import functools
 from datetime import datetime
-from typing import ClassVar, NamedTuple, cast
-from uuid import UUID, uuid5
+from typing import Any, ClassVar, NamedTuple
+from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate, TAggregate
+from eventsourcing.domain import Aggregate, event
 
-from domain.copying import CopiesContainers
 from domain.errors import FieldError, Invalid
 
-# Fixed forever: session ids map to the same aggregate id in every process and store.
+# Fixed forever: a caller's session id maps to the same aggregate id in every process.
 CLICK_SESSION_NAMESPACE = UUID("6b0f6f3e-2f4b-5b7e-9d1c-3c8a1f0e7a11")
 EVENT_TYPES = ("impression", "click", "add_to_cart", "remove_from_cart", "checkout_started")
 ITEM_EVENT_TYPES = frozenset(EVENT_TYPES[:4])
@@ -18,17 +16,12 @@ MIN_QUANTITY, MAX_QUANTITY = 1, 50
 _QUANTITY_TYPES = frozenset({"add_to_cart", "remove_from_cart"})
 
 
-@functools.lru_cache(maxsize=65_536)  # a shopper's session clicks many times; uuid5 costs ~7 us
-def click_session_id(session_id: str) -> UUID:
-    return uuid5(CLICK_SESSION_NAMESPACE, session_id)
-
-
 class Click(NamedTuple):
     """A click event whose shape the application already checked against the catalog.
-    (A named tuple: immutable, and built in a fifth of a frozen dataclass's time, once per
-    event of every batch.)"""
+    `client_event_id` is the client's own id for it: a second click with the same one in the
+    same session is a retry, and changes nothing."""
 
-    event_id: UUID
+    client_event_id: UUID | None
     event_type: str
     event_time: datetime
     received_at: datetime
@@ -38,6 +31,11 @@ class Click(NamedTuple):
     page: str
     position: int | None
     quantity: int | None
+
+
+class Recording(NamedTuple):
+    event_id: UUID  # the server's id of the stored event
+    new: bool  # False: a retry of an event recorded before, nothing stored
 
 
 def shape_errors(click: Click) -> list[FieldError]:
@@ -56,23 +54,29 @@ def shape_errors(click: Click) -> list[FieldError]:
     return errors
 
 
-class ClickSession(CopiesContainers, Aggregate):
+class ClickSession(Aggregate):
+    @staticmethod
+    def create_id(owner: str, session_id: str) -> UUID:
+        """The id of `owner`'s session `session_id`: the same session id sent by another
+        owner is another session, and no other kind of record has this id."""
+        return uuid5(CLICK_SESSION_NAMESPACE, f"{owner}\n{session_id}")
+
     class Opened(Aggregate.Created):
         """Internal bookkeeping: has no `event_type`, so the relay does not publish it."""
 
         session_id: str
 
-        def mutate(self, aggregate: TAggregate | None) -> TAggregate | None:
-            # The session straight from the event, when opened and when replayed:
-            # eventsourcing's generic mutate picks the constructor's arguments out of the event
-            # by signature on every call (opening five sessions was ~7 % of a click batch).
-            assert aggregate is None
-            session = ClickSession.__new__(ClickSession)
-            session._apply_opened(self)
-            return cast("TAggregate", session)
+    @event(Opened)
+    def __init__(self, *, session_id: str) -> None:
+        self.session_id = session_id
+        self.seen: dict[UUID, UUID] = {}  # client's id -> server's id, of the recorded events
+        self.cart: dict[str, int] = {}
 
     class Recorded(Aggregate.Event):
+        event_type: ClassVar[str]  # each kind of click below names its own
+        class_version = 2
         event_id: UUID
+        client_event_id: UUID | None
         event_time: datetime
         received_at: datetime
         session_id: str
@@ -82,69 +86,76 @@ class ClickSession(CopiesContainers, Aggregate):
         page: str
         position: int | None
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, ClickSession)
-            aggregate.seen.add(self.event_id.int)
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Version 1 stored the client's id (or a random one) as `event_id`.
+            state["client_event_id"] = state["event_id"]
+
+        def apply(self, aggregate: "ClickSession") -> None:
+            if self.client_event_id is not None:
+                aggregate.seen[self.client_event_id] = self.event_id
 
     class ImpressionRecorded(Recorded):
-        event_type: ClassVar[str] = "click.impression"
+        event_type = "click.impression"
 
     class ItemClicked(Recorded):
-        event_type: ClassVar[str] = "click.click"
+        event_type = "click.click"
 
     class CheckoutStarted(Recorded):
-        event_type: ClassVar[str] = "click.checkout_started"
+        event_type = "click.checkout_started"
 
     class ItemAddedToCart(Recorded):
-        event_type: ClassVar[str] = "click.add_to_cart"
+        event_type = "click.add_to_cart"
         quantity: int
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, ClickSession)
+        def apply(self, aggregate: "ClickSession") -> None:
+            super().apply(aggregate)
             assert self.item_id
-            aggregate.seen.add(self.event_id.int)
             aggregate.cart[self.item_id] = aggregate.cart.get(self.item_id, 0) + self.quantity
 
     class ItemRemovedFromCart(Recorded):
-        event_type: ClassVar[str] = "click.remove_from_cart"
+        event_type = "click.remove_from_cart"
         quantity: int
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, ClickSession)
+        def apply(self, aggregate: "ClickSession") -> None:
+            super().apply(aggregate)
             assert self.item_id
-            aggregate.seen.add(self.event_id.int)
             left = aggregate.cart.pop(self.item_id) - self.quantity
             if left:
                 aggregate.cart[self.item_id] = left
 
-    def _apply_opened(self, e: Opened) -> None:
-        """The state of a new session (Opened.mutate)."""
-        self.__base_init__(e.originator_id, e.originator_version, e.timestamp)
-        self.session_id = e.session_id
-        # The recorded event ids, as integers: a UUID hashes in Python and is an object the
-        # garbage collector tracks, and long sessions kept many of them alive in the
-        # latest-committed cache (gc callbacks: collections were ~4 % of a click batch).
-        self.seen: set[int] = set()
-        self.cart: dict[str, int] = {}
-
     @classmethod
-    def open(cls, session_id: str) -> "ClickSession":
-        # _create names the event class (the constructor would work it out per call).
-        return cls._create(cls.Opened, id=click_session_id(session_id), session_id=session_id)
+    def open(cls, owner: str, session_id: str) -> "ClickSession":
+        return cls._create(cls.Opened, id=cls.create_id(owner, session_id), session_id=session_id)
 
-    def record(self, click: Click, timestamp: datetime | None = None) -> bool:
-        """Record one click; False when its event_id was already recorded (a no-op).
+    def record(self, click: Click, timestamp: datetime | None = None) -> Recording:
+        """Record one click, or recognise its retry (the client's id for it was recorded).
         Raises Invalid when the event would break the funnel. `timestamp` is the event's
-        (eventsourcing's: when it was decided); now when not given. A command that decides
-        many clicks at once may give them one."""
-        if click.event_id.int in self.seen:
-            return False
+        (eventsourcing's: when it was decided); a command deciding many clicks gives them one."""
+        if click.client_event_id in self.seen:
+            return Recording(self.seen[click.client_event_id], new=False)
         errors = shape_errors(click) or self._funnel_errors(click)
         if errors:
             raise Invalid(errors)
-        event_class = EVENT_CLASSES[click.event_type]
-        self._trigger_recorded(event_class, click, timestamp or event_class.create_timestamp())
-        return True
+        checkout = click.event_type == "checkout_started"
+        extra = {"quantity": click.quantity or 1} if click.event_type in _QUANTITY_TYPES else {}
+        event_id = uuid4()
+        self.trigger_event(
+            EVENT_CLASSES[click.event_type],
+            timestamp=timestamp,
+            event_id=event_id,
+            client_event_id=click.client_event_id,
+            event_time=click.event_time,
+            received_at=click.received_at,
+            session_id=self.session_id,
+            user_id=click.user_id,
+            item_id=None if checkout else click.item_id,
+            restaurant_id=click.restaurant_id,
+            page=click.page,
+            position=None if checkout else click.position,
+            **extra,
+        )
+        return Recording(event_id, new=True)
 
     def _funnel_errors(self, click: Click) -> list[FieldError]:
         in_cart = self.cart.get(click.item_id or "", 0)
@@ -153,39 +164,6 @@ class ClickSession(CopiesContainers, Aggregate):
         if click.event_type == "checkout_started" and not self.cart:
             return [FieldError("event_type", "checkout_started needs a non-empty cart")]
         return []
-
-    def _trigger_recorded(
-        self, event_class: type["ClickSession.Recorded"], click: Click, timestamp: datetime
-    ) -> None:
-        """`trigger_event(event_class, **attributes)`, less its generic work: the event's state
-        is set in one go, in the dataclass's field order (vars() and so the stored JSON are
-        the same), instead of through the frozen dataclass's __init__, one object.__setattr__
-        per field (half of recording a click; tests/unit/domain/test_click_session.py holds
-        the two ways to the same event). Every value is checked above or typed by Click, and
-        the aggregate id is a UUID, so the skipped __post_init__ check cannot fail."""
-        checkout = click.event_type == "checkout_started"
-        recorded = object.__new__(event_class)
-        state = recorded.__dict__
-        state["originator_id"] = self.id
-        state["originator_version"] = self.version + 1
-        state["timestamp"] = timestamp
-        state["event_id"] = click.event_id
-        state["event_time"] = click.event_time
-        state["received_at"] = click.received_at
-        state["session_id"] = self.session_id
-        state["user_id"] = click.user_id
-        state["item_id"] = None if checkout else click.item_id
-        state["restaurant_id"] = click.restaurant_id
-        state["page"] = click.page
-        state["position"] = None if checkout else click.position
-        if click.event_type in _QUANTITY_TYPES:
-            state["quantity"] = click.quantity or 1
-        # mutate(), less its checks that the event is this aggregate's next (true by
-        # construction: ~0.7 us of UUID comparison per click).
-        recorded.apply(self)
-        self.version = state["originator_version"]
-        self.modified_on = state["timestamp"]
-        self.pending_events.append(recorded)
 
 
 EVENT_CLASSES: dict[str, type[ClickSession.Recorded]] = {

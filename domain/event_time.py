@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 from domain.errors import FieldError
 
 MAX_FUTURE = timedelta(minutes=5)
+# No device clock is outside these; they also keep the skew arithmetic in the calendar's range.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+RANGE_REASON = "must be between 2000-01-01 and 2100-01-01 (UTC)"
 
 
 def event_time(
@@ -24,12 +27,15 @@ def event_time(
 def checked_event_time(
     received_at: datetime, occurred_at: datetime | None, sent_at: datetime | None
 ) -> datetime | FieldError:
-    """`event_time`, or the error that rejects it: a correction that leaves the calendar's
-    range (absurd device clocks) or a time more than five minutes ahead of the server."""
+    """`event_time`, or the error that rejects it. The corrected time obeys the same bounds as
+    the client's inputs, and is never more than five minutes ahead of the server."""
+    field = "occurred_at" if sent_at is None else "sent_at"
     try:
         when = event_time(received_at, occurred_at, sent_at)
     except OverflowError:
-        return FieldError("sent_at", "clock-skew correction is out of range")
+        return FieldError(field, "clock-skew correction is out of range")
+    if not EARLIEST <= when < LATEST:
+        return FieldError(field, f"gives an event time that {RANGE_REASON}")
     return future_error(when, received_at) or when
 
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar, cast
-from uuid import UUID
+from typing import Any, ClassVar
+from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate, TAggregate
+from eventsourcing.domain import Aggregate, event
 
 from domain.catalog import FoodItem
 from domain.errors import FieldError, IllegalTransition, Invalid
@@ -16,6 +16,8 @@ CURRENCY = "INR"
 PAYMENT_METHODS = frozenset({"upi", "card", "cash", "wallet"})
 MIN_QUANTITY, MAX_QUANTITY = 1, 50
 CENT = Decimal("0.01")
+# Fixed forever: a request's token maps to the same order id after any restart.
+ORDER_NAMESPACE = UUID("3f2a9c4e-1d7b-5e8a-9c0f-5b6d7e8f9a01")
 
 
 class OrderStatus(StrEnum):
@@ -38,7 +40,11 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One event of the order's life, as the receipt and the order view show it."""
+
     event_id: UUID
+    client_event_id: UUID | None
+    request_id: UUID | None  # the caller-scoped idempotency token of a status change
     event_type: str
     status: str
     reason: str | None
@@ -71,15 +77,19 @@ def _line(item: FoodItem, quantity: int) -> dict[str, Any]:
     }
 
 
-# The Order class's topic as eventsourcing writes it (utils.get_topic: the module and qualified
-# name; domain/ imports only eventsourcing.domain). A test holds the two to the same text.
-ORDER_TOPIC = "domain.order:Order"
-
-
 class Order(Aggregate):
+    @staticmethod
+    def create_id(owner: str, token: str) -> UUID:
+        """The id of the order placed by `owner`'s request `token`: a retry meets it again,
+        another owner's same token is another order, and no other kind of record has it."""
+        return uuid5(ORDER_NAMESPACE, f"{owner}\n{token}")
+
     class Placed(Aggregate.Created):
         event_type: ClassVar[str] = "order.placed"
+        class_version = 2
         event_id: UUID
+        client_event_id: UUID | None
+        client_order_id: UUID | None
         event_time: datetime
         received_at: datetime
         user_id: str
@@ -91,62 +101,85 @@ class Order(Aggregate):
         payment_method: str
         status: str
 
-        def mutate(self, aggregate: TAggregate | None) -> TAggregate | None:
-            # The order straight from the event, when placed and when replayed: eventsourcing's
-            # generic mutate picks the constructor's arguments out of the event by signature
-            # on every call, and its constructor coerces them first (a third of placing an
-            # order in the gateway's profile).
-            assert aggregate is None
-            order = Order.__new__(Order)
-            order._apply_placed(self)
-            return cast("TAggregate", order)
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Version 1 stored the client's event id as `event_id` (docs/contracts.md).
+            state["client_event_id"] = state["client_order_id"] = None
+
+    @event(Placed)
+    def __init__(
+        self,
+        *,
+        event_id: UUID,
+        client_event_id: UUID | None,
+        client_order_id: UUID | None,
+        event_time: datetime,
+        received_at: datetime,
+        user_id: str,
+        restaurant_id: str,
+        session_id: str | None,
+        lines: list[dict[str, Any]],
+        total_amount: Decimal,
+        currency: str,
+        payment_method: str,
+        status: str,
+    ) -> None:
+        self.user_id = user_id
+        self.restaurant_id = restaurant_id
+        self.session_id = session_id
+        self.client_order_id = client_order_id
+        self.lines = lines
+        self.total_amount = total_amount
+        self.currency = currency
+        self.payment_method = payment_method
+        self.status = OrderStatus(status)
+        self.placed_at = event_time
+        self.history = [
+            HistoryEntry(
+                event_id, client_event_id, None, self.Placed.event_type, status, None,
+                self.INITIAL_VERSION, event_time, received_at,
+            )
+        ]  # fmt: skip
 
     class StatusChanged(Aggregate.Event):
+        event_type: ClassVar[str]  # each kind of change below names its own
+        class_version = 2
         event_id: UUID
+        client_event_id: UUID | None
+        request_id: UUID | None
         event_time: datetime
+        reported_time: datetime
         received_at: datetime
         user_id: str
         status: str
         reason: str | None
 
-        def apply(self, aggregate: Aggregate) -> None:
-            assert isinstance(aggregate, Order)
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(client_event_id=None, request_id=None)
+            state["reported_time"] = state["event_time"]
+
+        def apply(self, aggregate: "Order") -> None:
             aggregate.status = OrderStatus(self.status)
-            aggregate.remember(self, self.status, self.reason)
+            aggregate.history.append(
+                HistoryEntry(
+                    self.event_id, self.client_event_id, self.request_id, self.event_type,
+                    self.status, self.reason, self.originator_version, self.event_time,
+                    self.received_at,
+                )
+            )  # fmt: skip
 
     class Confirmed(StatusChanged):
-        event_type: ClassVar[str] = "order.confirmed"
+        event_type = "order.confirmed"
 
     class OutForDelivery(StatusChanged):
-        event_type: ClassVar[str] = "order.out_for_delivery"
+        event_type = "order.out_for_delivery"
 
     class Delivered(StatusChanged):
-        event_type: ClassVar[str] = "order.delivered"
+        event_type = "order.delivered"
 
     class Cancelled(StatusChanged):
-        event_type: ClassVar[str] = "order.cancelled"
-
-    def _apply_placed(self, e: Placed) -> None:
-        """The state of a placed order (Placed.mutate)."""
-        self.__base_init__(e.originator_id, e.originator_version, e.timestamp)
-        self.user_id = e.user_id
-        self.restaurant_id = e.restaurant_id
-        self.session_id = e.session_id
-        self.lines = e.lines
-        self.total_amount = e.total_amount
-        self.currency = e.currency
-        self.payment_method = e.payment_method
-        self.status = OrderStatus(e.status)
-        self.history: list[HistoryEntry] = []
-        self.remember(e, e.status, None)
-
-    def remember(self, e: Any, status: str, reason: str | None) -> None:
-        self.history.append(
-            HistoryEntry(
-                e.event_id, e.event_type, status, reason, e.originator_version,
-                e.event_time, e.received_at,
-            )
-        )  # fmt: skip
+        event_type = "order.cancelled"
 
     @classmethod
     def place(
@@ -158,64 +191,64 @@ class Order(Aggregate):
         lines: list[tuple[FoodItem, int]],
         payment_method: str,
         session_id: str | None,
-        event_id: UUID,
+        client_event_id: UUID | None,
+        client_order_id: UUID | None,
         event_time: datetime,
         received_at: datetime,
     ) -> "Order":
         if payment_method not in PAYMENT_METHODS:
             raise Invalid.of("payment_method", f"must be one of {sorted(PAYMENT_METHODS)}")
         priced = price_lines(restaurant_id, lines)
-        placed = object.__new__(cls.Placed)
-        # _create(Placed, ...), less its generic work (a third of placing an order): the
-        # event's state set in one go, in the dataclass's field order (vars() and so the
-        # stored JSON are the same; tests/unit/domain/test_order.py holds the two ways to the
-        # same event and order), instead of through the frozen __init__, one
-        # object.__setattr__ per field. `order_id` is a UUID (typed, and the use cases make
-        # it one), so the skipped __post_init__ check cannot fail.
-        state = placed.__dict__
-        state["originator_id"] = order_id
-        state["originator_version"] = cls.INITIAL_VERSION
-        state["timestamp"] = cls.Placed.create_timestamp()
-        state["originator_topic"] = ORDER_TOPIC
-        state["event_id"] = event_id
-        state["event_time"] = event_time
-        state["received_at"] = received_at
-        state["user_id"] = user_id
-        state["restaurant_id"] = restaurant_id
-        state["session_id"] = session_id
-        state["lines"] = priced
-        state["total_amount"] = sum((line["line_total"] for line in priced), Decimal("0.00"))
-        state["currency"] = CURRENCY
-        state["payment_method"] = payment_method
-        state["status"] = OrderStatus.PLACED.value
-        order = cast("Order", placed.mutate(None))
-        order.pending_events.append(placed)
-        return order
+        return cls._create(
+            cls.Placed,
+            id=order_id,
+            event_id=uuid4(),
+            client_event_id=client_event_id,
+            client_order_id=client_order_id,
+            event_time=event_time,
+            received_at=received_at,
+            user_id=user_id,
+            restaurant_id=restaurant_id,
+            session_id=session_id,
+            lines=priced,
+            total_amount=sum((line["line_total"] for line in priced), Decimal("0.00")),
+            currency=CURRENCY,
+            payment_method=payment_method,
+            status=OrderStatus.PLACED.value,
+        )
 
     def change_status(
         self,
         status: str,
         reason: str | None,
         *,
-        event_id: UUID,
+        client_event_id: UUID | None,
+        request_id: UUID | None,
         event_time: datetime,
         received_at: datetime,
     ) -> None:
+        """Move the order along its lifecycle. A change is never dated before the order was
+        placed (a slow device clock would otherwise move it to the day before, where the
+        order's day never counts it); the time the client reported is kept beside it."""
         target = _parse_status(status)
         if target not in TRANSITIONS[self.status]:
             raise IllegalTransition(self.status.value, target.value)
         self.trigger_event(
             STATUS_EVENTS[target],
-            event_id=event_id,
-            event_time=event_time,
+            event_id=uuid4(),
+            client_event_id=client_event_id,
+            request_id=request_id,
+            event_time=max(event_time, self.placed_at),
+            reported_time=event_time,
             received_at=received_at,
             user_id=self.user_id,
             status=target.value,
             reason=reason,
         )
 
-    def recorded_event(self, event_id: UUID) -> HistoryEntry | None:
-        return next((h for h in self.history if h.event_id == event_id), None)
+    def recorded_request(self, request_id: UUID) -> HistoryEntry | None:
+        """The status change recorded for the caller-scoped token `request_id`, if any."""
+        return next((h for h in self.history if h.request_id == request_id), None)
 
 
 def _parse_status(status: str) -> OrderStatus:

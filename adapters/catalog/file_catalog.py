@@ -1,6 +1,7 @@
-"""FileCatalog: the Catalog port over the JSON reference data in `data/`."""
+"""FileCatalog: the Catalog port over the JSON reference data in `data/` (or any given lists)."""
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,19 @@ class FileCatalog:
     """Loads restaurants.json and food_items.json once; lookups are dictionary reads."""
 
     def __init__(self, directory: Path) -> None:
-        self._restaurants = {
-            r.restaurant_id: r for r in map(_restaurant, _read(directory / "restaurants.json"))
-        }
-        self._items = {i.item_id: i for i in map(_item, _read(directory / "food_items.json"))}
+        restaurants = map(_restaurant, _read(directory / "restaurants.json"))
+        self._index(restaurants, map(_item, _read(directory / "food_items.json")))
+
+    @classmethod
+    def of(cls, restaurants: Iterable[Restaurant], items: Iterable[FoodItem]) -> "FileCatalog":
+        """A catalog of the given reference data (tests, tools), with the same lookups."""
+        catalog = cls.__new__(cls)
+        catalog._index(restaurants, items)
+        return catalog
+
+    def _index(self, restaurants: Iterable[Restaurant], items: Iterable[FoodItem]) -> None:
+        self._restaurants = {r.restaurant_id: r for r in restaurants}
+        self._items = {i.item_id: i for i in items}
 
     def restaurants(self, city: str | None = None) -> list[Restaurant]:
         return [r for r in self._restaurants.values() if city is None or r.city == city]

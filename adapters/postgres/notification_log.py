@@ -10,7 +10,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from application.stored_envelope import LogRow
+from application.codec import LogRow
 
 
 class PostgresNotificationLog:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from application.stored_envelope import LogRow
+from application.codec import LogRow
 
 
 class SqliteNotificationLog:

@@ -10,9 +10,8 @@ from adapters.postgres.event_store import postgres_event_store_env
 from adapters.postgres.notification_log import PostgresNotificationLog
 from adapters.sqlite.event_store import sqlite_event_store_env
 from adapters.sqlite.notification_log import SqliteNotificationLog
-from application.envelope import envelope_bytes, is_published
+from application.codec import LogRow, StoredEnvelopes, envelope_bytes, is_published
 from application.notification_log import NotificationLog, RecorderLog
-from application.stored_envelope import LogRow, StoredEnvelopes
 from tests.unit.streaming.sample_app import SampleApp
 
 pytestmark = pytest.mark.contract

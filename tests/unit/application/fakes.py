@@ -3,7 +3,10 @@
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
+from adapters.catalog.file_catalog import FileCatalog
 from application.app import FlowGuardApp
 from application.commands import OrderLineRequest, PlaceOrder
 from application.results import FailedEvent
@@ -12,49 +15,33 @@ from domain.catalog import FoodItem, Restaurant
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-class FakeCatalog:
-    def __init__(self) -> None:
-        self._restaurants = {
-            r.restaurant_id: r
-            for r in [
-                Restaurant("rst_1", "Udupi Bhavan", "Bengaluru", ("South Indian",), Decimal("4.4")),
-                Restaurant("rst_2", "Chowpatty", "Mumbai", ("Street Food",), Decimal("4.1")),
-            ]
-        }
-        self._items = {
-            i.item_id: i
-            for i in [
-                FoodItem("itm_1", "rst_1", "Masala Dosa", "Mains", "South", True, Decimal("120")),
-                FoodItem("itm_2", "rst_1", "Filter Coffee", "Drinks", "South", True, Decimal("40")),
-                FoodItem("itm_9", "rst_2", "Vada Pav", "Snacks", "Street", True, Decimal("35.5")),
-            ]
-        }  # fmt: skip
-
-    def restaurants(self, city: str | None = None) -> list[Restaurant]:
-        return [r for r in self._restaurants.values() if city in (None, r.city)]
-
-    def restaurant(self, restaurant_id: str) -> Restaurant | None:
-        return self._restaurants.get(restaurant_id)
-
-    def items(
-        self,
-        restaurant_id: str | None = None,
-        category: str | None = None,
-        veg: bool | None = None,
-        query: str | None = None,
-    ) -> list[FoodItem]:
-        return [i for i in self._items.values() if restaurant_id in (None, i.restaurant_id)]
-
-    def item(self, item_id: str) -> FoodItem | None:
-        return self._items.get(item_id)
+def FakeCatalog() -> FileCatalog:  # noqa: N802 - used like the class it used to be
+    """The file adapter over two restaurants and three items: its own lookups, no copy."""
+    return FileCatalog.of(
+        [
+            Restaurant("rst_1", "Udupi Bhavan", "Bengaluru", ("South Indian",), Decimal("4.4")),
+            Restaurant("rst_2", "Chowpatty", "Mumbai", ("Street Food",), Decimal("4.1")),
+        ],
+        [
+            FoodItem("itm_1", "rst_1", "Masala Dosa", "Mains", "South", True, Decimal("120")),
+            FoodItem("itm_2", "rst_1", "Filter Coffee", "Drinks", "South", True, Decimal("40")),
+            FoodItem("itm_9", "rst_2", "Vada Pav", "Snacks", "Street", True, Decimal("35.5")),
+        ],
+    )
 
 
 class FakeFailedEventStore:
+    """Keeps each failed event once by its id, as the SQL stores do (a retried write stores
+    nothing twice); `attempts` holds the ids of every `add`, kept or not."""
+
     def __init__(self) -> None:
         self.events: list[FailedEvent] = []
+        self.attempts: list[list[UUID]] = []
 
     def add(self, events: Sequence[FailedEvent]) -> None:
-        self.events.extend(events)
+        self.attempts.append([e.failed_id for e in events])
+        kept = {e.failed_id for e in self.events}
+        self.events.extend(e for e in events if e.failed_id not in kept)
 
     def list(self, limit: int = 100, offset: int = 0) -> list[FailedEvent]:
         return self.events[::-1][offset : offset + limit]
@@ -63,11 +50,27 @@ class FakeFailedEventStore:
         return len(self.events)
 
 
-def make_app(*, group_commit: bool = True) -> FlowGuardApp:
+class BrokenFailedEventStore(FakeFailedEventStore):
+    """A failed-event store that cannot write while `down` (a locked or lost database)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+
+    def add(self, events: Sequence[FailedEvent]) -> None:
+        if self.down:
+            self.attempts.append([e.failed_id for e in events])
+            raise OSError("database is locked")
+        super().add(events)
+
+
+def make_app(
+    *, group_commit: bool = True, failed_events: FakeFailedEventStore | None = None
+) -> FlowGuardApp:
     return FlowGuardApp(
         {"PERSISTENCE_MODULE": "eventsourcing.popo"},
         catalog=FakeCatalog(),
-        failed_events=FakeFailedEventStore(),
+        failed_events=FakeFailedEventStore() if failed_events is None else failed_events,
         group_commit=group_commit,
     )
 
@@ -86,3 +89,18 @@ def place(**overrides: object) -> PlaceOrder:
 
 def stored_events(app: FlowGuardApp) -> int:
     return app.recorder.max_notification_id() or 0
+
+
+def reads_of(app: FlowGuardApp) -> list[UUID]:
+    """The ids the app reads from its event store from now on (a wrapper, not a mock: every
+    read still reaches the store)."""
+    reads: list[UUID] = []
+    repository = app.repository
+    get = repository.get
+
+    def reading(aggregate_id: UUID, *args: Any, **kwargs: Any) -> Any:
+        reads.append(aggregate_id)
+        return get(aggregate_id, *args, **kwargs)
+
+    repository.get = reading  # type: ignore[method-assign]
+    return reads

@@ -2,8 +2,17 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from domain.errors import FieldError
-from domain.event_time import checked_event_time, event_time, future_error, naive_error
+from domain.event_time import (
+    EARLIEST,
+    LATEST,
+    checked_event_time,
+    event_time,
+    future_error,
+    naive_error,
+)
 
 RECEIVED = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 
@@ -47,17 +56,52 @@ def test_naive_datetimes_are_rejected() -> None:
 
 
 def test_a_correction_beyond_the_calendar_is_an_error_not_a_crash() -> None:
-    received = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     absurd_device = datetime(1, 1, 1, tzinfo=UTC)
     result = checked_event_time(
-        received, occurred_at=absurd_device, sent_at=datetime.max.replace(tzinfo=UTC)
+        RECEIVED, occurred_at=absurd_device, sent_at=datetime.max.replace(tzinfo=UTC)
     )
     assert result == FieldError("sent_at", "clock-skew correction is out of range")
 
 
 def test_checked_event_time_passes_good_times_and_rejects_the_future() -> None:
-    received = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-    assert checked_event_time(received, None, None) == received
-    future = checked_event_time(received, received + timedelta(minutes=6), None)
+    assert checked_event_time(RECEIVED, None, None) == RECEIVED
+    future = checked_event_time(RECEIVED, RECEIVED + timedelta(minutes=6), None)
     assert isinstance(future, FieldError)
     assert future.field == "occurred_at"
+
+
+def test_a_corrected_time_in_the_past_century_is_refused() -> None:
+    # Both inputs are in range, but the correction would date the event in 1926.
+    occurred = datetime(2000, 1, 1, tzinfo=UTC)
+    sent = datetime(2099, 12, 31, tzinfo=UTC)
+    assert event_time(RECEIVED, occurred, sent).year == 1926
+    result = checked_event_time(RECEIVED, occurred, sent)
+    assert isinstance(result, FieldError)
+    assert result.field == "sent_at"
+    assert "2000-01-01" in result.reason
+
+
+def test_a_corrected_time_more_than_five_minutes_ahead_is_refused() -> None:
+    # The device says the event happened ten minutes after the request left it: the error
+    # points at occurred_at (in range, but after sent_at).
+    sent = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    result = checked_event_time(RECEIVED, sent + timedelta(minutes=10), sent)
+    assert result == FieldError("occurred_at", "is more than 5 minutes in the future")
+    ok = checked_event_time(RECEIVED, sent + timedelta(minutes=5), sent)
+    assert ok == RECEIVED + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("occurred", "accepted"),
+    [
+        (EARLIEST, True),
+        (EARLIEST - timedelta(microseconds=1), False),
+        (LATEST - timedelta(microseconds=1), True),
+        (LATEST, False),
+    ],
+)
+def test_the_corrected_time_has_the_inputs_bounds(occurred: datetime, accepted: bool) -> None:
+    # received_at far from today, so that only the range (not the future rule) decides.
+    received = LATEST if occurred >= LATEST - timedelta(days=1) else RECEIVED
+    result = checked_event_time(received, occurred, None)
+    assert isinstance(result, datetime) is accepted

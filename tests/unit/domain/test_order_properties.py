@@ -1,13 +1,14 @@
 """Property tests: any command sequence leaves a legal order, and its events rebuild it."""
 
 import contextlib
+from datetime import timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import IllegalTransition
 from domain.order import TRANSITIONS, Order, OrderStatus
-from tests.unit.domain.builders import change, placed_order
+from tests.unit.domain.builders import NOW, change, placed_order
 
 statuses = st.sampled_from([s.value for s in OrderStatus])
 
@@ -47,3 +48,16 @@ def test_replaying_the_events_rebuilds_the_order(commands: list[str]) -> None:
     assert (rebuilt.id, rebuilt.version, rebuilt.status) == (order.id, order.version, order.status)
     assert (rebuilt.total_amount, rebuilt.lines) == (order.total_amount, order.lines)
     assert rebuilt.history == order.history
+
+
+@given(st.timedeltas(min_value=timedelta(days=-3), max_value=timedelta(days=3)))
+def test_a_change_is_never_dated_before_its_order_and_keeps_the_reported_time(
+    offset: timedelta,
+) -> None:
+    order = placed_order()
+    reported = NOW + offset
+    change(order, "cancelled", event_time=reported)
+    _, cancelled = order.collect_events()
+    assert cancelled.event_time == max(NOW, reported)  # type: ignore[attr-defined]
+    assert cancelled.event_time >= order.placed_at  # type: ignore[attr-defined]
+    assert cancelled.reported_time == reported  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ class SampleOrder(Aggregate):
     class Placed(Aggregate.Created):
         event_type: ClassVar[str] = "order.placed"
         event_id: UUID
+        client_event_id: UUID | None
         event_time: datetime
         received_at: datetime
         user_id: str
@@ -27,20 +28,34 @@ class SampleOrder(Aggregate):
     class Confirmed(Aggregate.Event):
         event_type: ClassVar[str] = "order.confirmed"
         event_id: UUID
+        client_event_id: UUID | None
         event_time: datetime
         received_at: datetime
         seq: int
 
     @event(Placed)
     def __init__(
-        self, event_id: UUID, event_time: datetime, received_at: datetime, user_id: str, seq: int
+        self,
+        event_id: UUID,
+        event_time: datetime,
+        received_at: datetime,
+        user_id: str,
+        seq: int,
+        *,
+        client_event_id: UUID | None,
     ) -> None:
         self.user_id = user_id
         self.seqs = [seq]
 
     @event(Confirmed)
     def confirm(
-        self, event_id: UUID, event_time: datetime, received_at: datetime, seq: int
+        self,
+        event_id: UUID,
+        event_time: datetime,
+        received_at: datetime,
+        seq: int,
+        *,
+        client_event_id: UUID | None,
     ) -> None:
         self.seqs.append(seq)
 
@@ -54,6 +69,7 @@ class SampleClicks(Aggregate):
     class Clicked(Aggregate.Event):
         event_type: ClassVar[str] = "click.click"
         event_id: UUID
+        client_event_id: UUID | None
         event_time: datetime
         received_at: datetime
         price: Decimal
@@ -65,7 +81,14 @@ class SampleClicks(Aggregate):
 
     @event(Clicked)
     def click(
-        self, event_id: UUID, event_time: datetime, received_at: datetime, price: Decimal, seq: int
+        self,
+        event_id: UUID,
+        event_time: datetime,
+        received_at: datetime,
+        price: Decimal,
+        seq: int,
+        *,
+        client_event_id: UUID | None,
     ) -> None:
         pass
 
@@ -74,19 +97,25 @@ class SampleApp(Application[UUID]):
     name = "SampleApp"
 
     def place(self, seq: int, confirmations: int = 0) -> UUID:
-        """One order and `confirmations` follow-up events, each numbered `seq`."""
+        """One order (with a client's event id) and `confirmations` follow-up events (without
+        one), each numbered `seq`."""
         now = _now()
-        order = SampleOrder(uuid.uuid4(), now, now, f"user-{seq}", seq)
+        order = SampleOrder(
+            uuid.uuid4(), now, now, f"user-{seq}", seq, client_event_id=uuid.uuid4()
+        )
         for _ in range(confirmations):
-            order.confirm(uuid.uuid4(), now, now, seq)
+            order.confirm(uuid.uuid4(), now, now, seq, client_event_id=None)
         self.save(order)
         return order.id
 
     def click(self, seq: int, clicks: int = 1) -> UUID:
-        """An internal Opened event, then `clicks` published click events numbered `seq`."""
+        """An internal Opened event, then `clicks` published click events numbered `seq`, each
+        with a client's event id."""
         now = _now()
         session = SampleClicks(f"session-{seq}")
         for _ in range(clicks):
-            session.click(uuid.uuid4(), now, now, Decimal("12.50"), seq)
+            session.click(
+                uuid.uuid4(), now, now, Decimal("12.50"), seq, client_event_id=uuid.uuid4()
+            )
         self.save(session)
         return session.id

@@ -3,6 +3,7 @@
 import threading
 import uuid
 from collections.abc import Sequence
+from datetime import date, datetime
 
 import orjson
 import pytest
@@ -13,21 +14,25 @@ from application.bronze_loader import (
     BronzeLoader,
     ConsumerSettings,
     prepare_batch,
-    quick_row,
     to_row,
     utc_now,
 )
-from application.envelope import InvalidEnvelopeError, parse_envelope
-from application.ports import FailedMessage, InboundMessage, OutboundMessage
+from application.codec import InvalidEnvelopeError, read_envelope
+from application.ports import BronzeRow, FailedMessage, InboundMessage, OutboundMessage
 from tests.unit.streaming.fakes import FakeDeadLetters, FakeWarehouse
 
 TOPICS = ("raw.orders.v1", "raw.clicks.v1")
 
 
-def envelope(event_type: str = "order.placed", event_id: str | None = None) -> bytes:
+def envelope(
+    event_type: str = "order.placed",
+    event_id: str | None = None,
+    client_event_id: str | None = None,
+) -> bytes:
     return orjson.dumps(
         {
             "event_id": event_id or str(uuid.uuid4()),
+            "client_event_id": client_event_id,
             "event_type": event_type,
             "aggregate_id": str(uuid.uuid4()),
             "aggregate_version": 1,
@@ -153,13 +158,43 @@ def test_batches_are_bounded_by_size() -> None:
     assert sizes == [4, 4, 2]
 
 
-def test_the_quick_row_is_the_validated_row() -> None:
-    message = InboundMessage("raw.clicks.v1", 2, 41, b"k", envelope("click.click"))
+def test_a_row_is_the_envelope_with_its_source_and_the_clients_id_last() -> None:
+    client_event_id = str(uuid.uuid4())
+    value = envelope("click.click", client_event_id=client_event_id)
+    message = InboundMessage("raw.clicks.v1", 2, 41, b"k", value)
     now = utc_now()
-    assert quick_row(message, now) == to_row(message, now)
+    row = to_row(message, now)
+    sent = orjson.loads(value)
+    assert row == BronzeRow(
+        sent["event_id"], "click.click", sent["aggregate_id"], 1,
+        datetime(2026, 11, 25, 12, 30, 1, 123456), date(2026, 11, 25),
+        datetime(2026, 11, 25, 12, 30, 1, 200000), 1, '{"seq":1}',
+        "raw.clicks.v1", 2, 41, now, client_event_id,
+    )  # fmt: skip
 
 
-def test_poison_reasons_are_those_of_parse_envelope() -> None:
+def test_an_envelope_written_before_client_ids_loads_with_none() -> None:
+    document = orjson.loads(envelope())
+    del document["client_event_id"]
+    row = to_row(InboundMessage("raw.orders.v1", 0, 1, None, orjson.dumps(document)), utc_now())
+    assert row.client_event_id is None
+    assert row.ingestion_id == document["event_id"]
+
+
+def test_events_sharing_a_clients_id_are_each_their_own_row() -> None:
+    # Two orders of two users with one client event id: the server ids keep them apart.
+    h = Harness()
+    shared = str(uuid.uuid4())
+    put(h.bus, envelope(client_event_id=shared), envelope(client_event_id=shared))
+    report = h.consumer.step(threading.Event())
+    assert report is not None
+    assert (report.rows_merged, report.duplicates_skipped) == (2, 0)
+    rows = h.warehouse.tables["ORDERS_RAW"]
+    assert [r.client_event_id for r in rows] == [shared, shared]
+    assert len({r.ingestion_id for r in rows}) == 2
+
+
+def test_poison_reasons_are_those_of_read_envelope() -> None:
     poison = [None, b"not json", b'{"event_id": 1}', envelope().replace(b'"order.', b'"pay.')]
     messages = [InboundMessage("raw.orders.v1", 0, n, None, v) for n, v in enumerate(poison)]
     batch = prepare_batch(
@@ -168,7 +203,7 @@ def test_poison_reasons_are_those_of_parse_envelope() -> None:
     expected = []
     for message in messages:
         with pytest.raises(InvalidEnvelopeError) as error:
-            parse_envelope(message.value)
+            read_envelope(message.value)
         expected.append(FailedMessage(message, str(error.value)))
     assert batch.failures == expected
     assert len(batch.rows["ORDERS_RAW"]) == 1

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
+from application.codec import LogRow
 from application.section_reader import SectionReader
-from application.stored_envelope import LogRow
 
 
 class FakeLog:

@@ -2,15 +2,18 @@
 and for FlowGuard's real domain events (orders with lines and decimals, click sessions)."""
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
 
+import orjson
 import pytest
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from application.codec import StoredEnvelopes, envelope_bytes, is_published
 from application.commands import (
     ChangeOrderStatus,
     ClickEventInput,
@@ -18,8 +21,6 @@ from application.commands import (
     PlaceOrder,
     RecordClickEvents,
 )
-from application.envelope import envelope_bytes, is_published
-from application.stored_envelope import StoredEnvelopes
 from entrypoints.bootstrap import create_container
 from entrypoints.settings import Settings
 from tests.unit.streaming.sample_app import SampleApp
@@ -52,14 +53,29 @@ def test_flowguard_domain_events_match_the_mapper_path(monkeypatch: pytest.Monke
     receipt = app.place_order(
         PlaceOrder("u-1", "rst_001", (OrderLineRequest("itm_0001", 2),), "upi", now, "s-1")
     )
-    app.change_order_status(ChangeOrderStatus(receipt.order_id, "confirmed", now))
+    confirmed = app.change_order_status(ChangeOrderStatus(receipt.order_id, "confirmed", now))
     clicks = tuple(
         ClickEventInput("s-1", kind, "rst_001", "menu", item_id="itm_0001", quantity=1)
         for kind in ("impression", "click", "add_to_cart")
     )
-    app.record_click_events(RecordClickEvents(clicks, now))
+    client_ids = (uuid.uuid4(), None, uuid.uuid4())
+    clicks = tuple(replace(c, event_id=i) for c, i in zip(clicks, client_ids, strict=True))
+    result = app.record_click_events(RecordClickEvents(clicks, now))
     try:
         assert _assert_equivalent(app) == 5
+        envelopes = [
+            orjson.loads(StoredEnvelopes(app.mapper).envelope(n) or b"null")
+            for n in app.recorder.select_notifications(1, 1000)
+        ]
+        published = [e for e in envelopes if e is not None]
+        assert [e["event_id"] for e in published] == [
+            str(receipt.event_id),
+            str(confirmed.event_id),
+            *(str(result.event_ids[i]) for i in range(3)),
+        ]
+        assert [e["client_event_id"] for e in published[2:]] == [
+            None if i is None else str(i) for i in client_ids
+        ]
     finally:
         app.close()
 
