@@ -89,6 +89,12 @@ class Settings(BaseSettings):
 
     # API.
     api_keys: list[str] = Field(default_factory=list, alias="FLOWGUARD_API_KEYS")
+    # HTTP limits of the gateway, per worker process (entrypoints/api/http_limits.py).
+    http_max_header_bytes: int = Field(16_384, alias="FLOWGUARD_HTTP_MAX_HEADER_BYTES", ge=1024)
+    http_header_timeout: float = Field(10.0, alias="FLOWGUARD_HTTP_HEADER_TIMEOUT", gt=0)
+    http_body_timeout: float = Field(30.0, alias="FLOWGUARD_HTTP_BODY_TIMEOUT", gt=0)
+    http_keepalive_timeout: float = Field(5.0, alias="FLOWGUARD_HTTP_KEEPALIVE_TIMEOUT", gt=0)
+    http_max_connections: int = Field(1_000, alias="FLOWGUARD_HTTP_MAX_CONNECTIONS", ge=1)
 
     @property
     def fakesnow_path(self) -> Path:

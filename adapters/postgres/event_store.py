@@ -21,7 +21,9 @@ def postgres_event_store_env(dsn: str, pool_size: int = 8, schema: str = "") -> 
         "POSTGRES_PASSWORD": str(parts.get("password", "")),
         "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_MAX_OVERFLOW": str(pool_size),
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        # How long a call waits for a pooled connection: with the server down, how long until
+        # a request hears 503 (adapters/postgres/recorder.py fails fast after that).
+        "POSTGRES_CONNECT_TIMEOUT": "3",
         # Fail a write that waits this long for the table lock: 503 beats a hung request.
         "POSTGRES_LOCK_TIMEOUT": "5",
         "POSTGRES_PRE_PING": "y",

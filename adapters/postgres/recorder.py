@@ -22,14 +22,16 @@ primary key, and the function redoes it probing every row: the same outcome, les
 failed attempt used.
 """
 
-from collections.abc import Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
+from psycopg_pool import PoolTimeout
 
 from adapters.postgres.kept_connection import KeptConnection
 
@@ -87,6 +89,26 @@ $fg$
 """
 
 
+T = TypeVar("T")
+# A connection that broke under a call (a killed backend, a restarted server) is retried at
+# once on a new one; a server that is down is not waited out again: the pool has already waited
+# POSTGRES_CONNECT_TIMEOUT for a connection, so the caller hears "unavailable" within that
+# (eventsourcing's own retry tries ten times, ~50 s with the pool's wait each time).
+ATTEMPTS = 3
+_select_events = PostgresApplicationRecorder.select_events.__wrapped__  # without its retry
+
+
+def fail_fast(call: Callable[[], T]) -> T:
+    for attempt in range(ATTEMPTS):
+        try:
+            return call()
+        except (InterfaceError, OperationalError) as error:
+            if isinstance(error.__cause__, PoolTimeout) or attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class FlowGuardPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
@@ -128,9 +150,17 @@ class FlowGuardPostgresRecorder(PostgresApplicationRecorder):
         """Hand the kept connection back to the pool (before the datastore closes it)."""
         self._kept.close()
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(self, originator_id: UUID | str, **kwargs: Any) -> list[StoredEvent]:
+        """eventsourcing's, failing fast while the server is down (see `fail_fast`)."""
+        return fail_fast(lambda: _select_events(self, originator_id, **kwargs))
+
     def _insert(
         self, units: Sequence[Sequence[StoredEvent]], *, kept: bool = False
+    ) -> tuple[set[int], list[int]]:
+        return fail_fast(lambda: self._insert_once(units, kept=kept))
+
+    def _insert_once(
+        self, units: Sequence[Sequence[StoredEvent]], *, kept: bool
     ) -> tuple[set[int], list[int]]:
         params = _columns(units)
         connection = self._kept.connection() if kept else self.datastore.get_connection()

@@ -45,7 +45,7 @@ BRONZE_ARROW = pa.schema(
         ("AGGREGATE_VERSION", pa.int64()), ("EVENT_TIME", _TS), ("EVENT_DATE", pa.date32()),
         ("RECEIVED_AT", _TS), ("SCHEMA_VERSION", pa.int64()), ("PAYLOAD", pa.string()),
         ("SOURCE_TOPIC", pa.string()), ("SOURCE_PARTITION", pa.int64()),
-        ("SOURCE_OFFSET", pa.int64()), ("INGESTED_AT", _TS),
+        ("SOURCE_OFFSET", pa.int64()), ("INGESTED_AT", _TS), ("CLIENT_EVENT_ID", pa.string()),
     ]
 )  # fmt: skip
 # Rows per INSERT statement: Snowflake caps statement text at 1 MB, fakesnow parses each one.

@@ -1,4 +1,9 @@
-"""Driving adapter, HTTP: the FastAPI app factory. It takes the composition root's container."""
+"""Driving adapter, HTTP: the FastAPI app factory. It takes the composition root's container.
+
+One request pipeline, outermost first: request metrics, the edge (every check of a request,
+entrypoints/api/edge.py), the short path to the hot write routes (entrypoints/api/fastpath.py),
+then FastAPI's routing. Middleware added later wraps all of them.
+"""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,9 +13,10 @@ import structlog
 from anyio import to_thread
 from fastapi import FastAPI
 
-from entrypoints.api.fastpath import FastWrites, GatewayAPI
+from entrypoints.api.edge import Edge
+from entrypoints.api.fastpath import ShortPath
 from entrypoints.api.metrics import ApiMetrics
-from entrypoints.api.middleware import RequestGuard, RequestMetrics
+from entrypoints.api.middleware import RequestMetrics
 from entrypoints.api.openapi import install_openapi
 from entrypoints.api.problems import install_problem_handlers
 from entrypoints.api.readiness import ReadinessProbe
@@ -18,8 +24,7 @@ from entrypoints.api.routers import catalog, clicks, health, orders
 from entrypoints.web.router import install_web
 
 log = structlog.get_logger("flowguard.api")
-# Blocking routes wait in the threadpool for their group commit; more waiting threads mean
-# larger shared transactions, so allow more than anyio's default of 40.
+# Blocking routes wait in the threadpool for the store; allow more than anyio's default of 40.
 THREADPOOL_TOKENS = 256
 
 DESCRIPTION = """Ingestion gateway of FlowGuard: orders and clickstream events, each stored
@@ -28,11 +33,11 @@ durably in the event store before any 2xx answer. Errors are RFC 9457 problem de
 
 def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     """Build the API over `container` (entrypoints.bootstrap.Container); it reads the
-    `flowguard_app`, `catalog` and `failed_event_store` providers once. With `owns_application`
-    the app closes the application (its group-commit thread and pool) at shutdown."""
+    `flowguard_app` and `catalog` providers once. With `owns_application` the app closes the
+    application (its group-commit thread and pool) at shutdown."""
     api_keys = tuple(key for key in container.settings().api_keys if key)
     gateway = container.flowguard_app()
-    app = GatewayAPI(
+    app = FastAPI(
         title="FlowGuard gateway",
         version="1.0.0",
         description=DESCRIPTION,
@@ -42,7 +47,6 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     gateway.add_batch_observer(metrics.observe_batch)
     app.state.gateway = gateway
     app.state.catalog = container.catalog()
-    app.state.failed_events = container.failed_event_store()
     app.state.readiness = ReadinessProbe(gateway.check_ready)
     app.state.metrics = metrics
     app.state.api_keys = api_keys
@@ -51,11 +55,10 @@ def create_app(container: Any, *, owns_application: bool = False) -> FastAPI:
     install_web(app, container)  # storefront, dashboard and GOLD read endpoints
     install_problem_handlers(app)
     install_openapi(app)
-    # Outermost first at request time: metrics see every answer, guards run before parsing.
-    app.add_middleware(RequestGuard)
+    # Added innermost first: each add_middleware wraps what was added before it.
+    app.add_middleware(ShortPath, api=app)
+    app.add_middleware(Edge, api_keys=api_keys, routes=app.router.routes)
     app.add_middleware(RequestMetrics, metrics=metrics)
-    # The hot write routes skip all of FastAPI's machinery when their request is plainly valid.
-    app.short_path = FastWrites(app, metrics)
     return app
 
 

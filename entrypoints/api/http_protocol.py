@@ -11,7 +11,7 @@ their order are unchanged; nothing waits longer than the current turn of the loo
 import asyncio
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from entrypoints.api.http_limits import LimitedHttpProtocol
 
 
 class HeldWrites:
@@ -59,8 +59,9 @@ class HeldWrites:
         return getattr(self._transport, name)  # extra info, reading flow control, protocol
 
 
-class GatewayHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol over `HeldWrites` (`flowguard serve --http` default)."""
+class GatewayHttpProtocol(LimitedHttpProtocol):
+    """uvicorn's httptools protocol with the gateway's HTTP limits (http_limits.py), over
+    `HeldWrites` (`flowguard serve`'s default)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(HeldWrites(transport, self.loop))  # type: ignore[arg-type]

@@ -4,13 +4,15 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from entrypoints.api.schemas.clicks import ClickEventIn
 from entrypoints.api.schemas.common import Problem
 
 _REF = "#/components/schemas/{model}"
 _DESCRIPTIONS = {
-    400: "The request is malformed.",
+    400: "The request is malformed (for example a header sent twice).",
     401: "X-API-Key is missing (keys are configured).",
     403: "X-API-Key is not valid.",
     404: "No such resource.",
@@ -20,7 +22,7 @@ _DESCRIPTIONS = {
     422: "The content is invalid; `errors` lists each field and why.",
     503: "The event store cannot commit; nothing was stored. Retry after `Retry-After` seconds.",
 }
-WRITE = (401, 403, 413, 415, 422, 503)
+WRITE = (400, 401, 403, 413, 415, 422, 503)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -39,7 +41,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def install_openapi(app: FastAPI) -> None:
-    """FastAPI only lists models it serves as JSON; add the problem models it cannot see."""
+    """FastAPI only lists the models its routes name; add the ones it cannot see."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -49,9 +51,32 @@ def install_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            _, extra = models_json_schema([(Problem, "serialization")], ref_template=_REF)
-            schema.setdefault("components", {}).setdefault("schemas", {}).update(extra["$defs"])
+            # Problem answers, and the click a click body's elements are documented as.
+            models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+                (Problem, "serialization"),
+                (ClickEventIn, "validation"),
+            ]
+            _, extra = models_json_schema(models, ref_template=_REF)
+            components = schema.setdefault("components", {})
+            components.setdefault("schemas", {}).update(extra["$defs"])
+            _document_api_key(schema, components)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_api_key(schema: dict[str, Any], components: dict[str, Any]) -> None:
+    """The edge checks X-API-Key on every write when keys are configured (edge.py)."""
+    components["securitySchemes"] = {
+        "ApiKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "Required on writes when FLOWGUARD_API_KEYS is set; open otherwise.",
+        }
+    }
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete"):
+                operation["security"] = [{"ApiKey": []}]

@@ -1,6 +1,6 @@
 """Driving adapter, errors: the one place where failures become RFC 9457 problem+json answers."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -39,9 +39,15 @@ STORE_DOWN = (
 class ProblemError(Exception):
     """Raised by routes and guards for an answer that is not a use-case error (401, 413, ...)."""
 
-    def __init__(self, status: int, detail: str, errors: list[FieldProblem] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: list[FieldProblem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors
+        self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
 
 
 def problem(
@@ -83,56 +89,72 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in parts) or "(body)"
 
 
-def _on_validation(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def answer_for(error: BaseException, path: str) -> JSONResponse:
+    """The problem answer for `error`: the one mapping of failures to HTTP, used by FastAPI's
+    exception handlers and by the short path alike. Anything unknown is a 500 (never a 2xx)."""
+    for error_class in type(error).__mro__:
+        answer = _ANSWERS.get(error_class)
+        if answer is not None:
+            return answer(error, path)
+    return problem(500, "Unexpected server error.", path)
+
+
+def is_expected(error: BaseException) -> bool:
+    return any(error_class in _ANSWERS for error_class in type(error).__mro__)
+
+
+def _on_validation(exc: Any, path: str) -> JSONResponse:
     detail = "The request does not match the schema."
-    return problem(422, detail, request.url.path, validation_problems(exc.errors()))
+    return problem(422, detail, path, validation_problems(exc.errors()))
 
 
-def _on_invalid(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Invalid)
-    return problem(422, str(exc), request.url.path, field_problems(exc.errors))
+def _on_invalid(exc: Any, path: str) -> JSONResponse:
+    return problem(422, str(exc), path, field_problems(exc.errors))
 
 
 def _on_status(status: int):  # type: ignore[no-untyped-def]
-    def handle(request: Request, exc: Exception) -> JSONResponse:
-        return problem(status, str(exc) or None, request.url.path)
+    def answer(exc: Any, path: str) -> JSONResponse:
+        return problem(status, str(exc) or None, path)
 
-    return handle
+    return answer
 
 
-def _on_store_down(request: Request, exc: Exception) -> JSONResponse:
+def _on_store_down(exc: Any, path: str) -> JSONResponse:
     detail = "The event store cannot commit right now; nothing was stored. Retry later."
+    if isinstance(exc, StoreUnavailable) and not exc.store_down:
+        detail = f"{exc} Retry later."
     headers = {"Retry-After": RETRY_AFTER_SECONDS}
-    return problem(503, detail, request.url.path, headers=headers)
+    return problem(503, detail, path, headers=headers)
 
 
-def _on_problem(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ProblemError)
-    return problem(exc.status, exc.detail, request.url.path, exc.errors)
+def _on_problem(exc: Any, path: str) -> JSONResponse:
+    return problem(exc.status, exc.detail, path, exc.errors, exc.headers)
 
 
-def _on_http(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, HTTPException)
+def _on_http(exc: Any, path: str) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else None
     headers = dict(exc.headers) if exc.headers else None
-    return problem(exc.status_code, detail, request.url.path, headers=headers)
+    return problem(exc.status_code, detail, path, headers=headers)
 
 
-def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # Still a 500 (never a 2xx); the traceback goes to the server log, not to the client.
-    return problem(500, "Unexpected server error.", request.url.path)
+_ANSWERS: dict[type[Exception], Callable[[Any, str], JSONResponse]] = {
+    RequestValidationError: _on_validation,
+    Invalid: _on_invalid,
+    NotFound: _on_status(404),
+    IllegalTransition: _on_status(409),
+    IdempotencyConflict: _on_status(409),
+    ProblemError: _on_problem,
+    HTTPException: _on_http,
+    **dict.fromkeys(STORE_DOWN, _on_store_down),
+}
+
+
+def _handler(request: Request, exc: Exception) -> JSONResponse:
+    return answer_for(exc, request.url.path)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Map every error the API knows to its status; anything else stays a 500 (never a 2xx)."""
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(Invalid, _on_invalid)
-    app.add_exception_handler(NotFound, _on_status(404))
-    app.add_exception_handler(IllegalTransition, _on_status(409))
-    app.add_exception_handler(IdempotencyConflict, _on_status(409))
-    app.add_exception_handler(ProblemError, _on_problem)
-    app.add_exception_handler(HTTPException, _on_http)
-    for error_class in STORE_DOWN:
-        app.add_exception_handler(error_class, _on_store_down)
-    app.add_exception_handler(Exception, _on_unexpected)
+    """FastAPI answers every error the API knows through `answer_for`."""
+    for error_class in _ANSWERS:
+        app.add_exception_handler(error_class, _handler)
+    app.add_exception_handler(Exception, _handler)

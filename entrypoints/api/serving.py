@@ -15,6 +15,7 @@ in a worker's queue when that worker dies are reset, not taken by another worker
 """
 
 import contextlib
+import functools
 import logging
 import socket
 import sys
@@ -24,7 +25,26 @@ import uvicorn
 from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.supervisors import Multiprocess
 
+from entrypoints.api.http_limits import HttpLimits
+from entrypoints.api.http_protocol import GatewayHttpProtocol
+from entrypoints.settings import Settings
+
 logger = logging.getLogger("uvicorn.error")
+
+
+def http_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for the gateway's HTTP/1.1 protocol and its limits (http_limits.py):
+    every server that serves the API passes these."""
+    limits = HttpLimits(
+        max_header_bytes=settings.http_max_header_bytes,
+        header_timeout=settings.http_header_timeout,
+        body_timeout=settings.http_body_timeout,
+        max_connections=settings.http_max_connections,
+    )
+    return {
+        "http": functools.partial(GatewayHttpProtocol, limits=limits),
+        "timeout_keep_alive": settings.http_keepalive_timeout,
+    }
 
 
 def run(app: str, **options: Any) -> None:

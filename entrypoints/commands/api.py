@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from entrypoints.api import serving
+from entrypoints.settings import load_settings
 
 HEALTHCHECK_SECONDS = 60
 
@@ -24,8 +25,8 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
-        # uvicorn's httptools protocol, sending each answer's head and body in one write.
-        http="entrypoints.api.http_protocol:GatewayHttpProtocol",
+        # uvicorn's httptools protocol with the gateway's limits, one write per answer.
+        **serving.http_options(load_settings()),
         log_level="info",
         # Importing the app takes seconds on a busy machine; with the default 5 s health check
         # the supervisor kills each worker before it has started, again and again.

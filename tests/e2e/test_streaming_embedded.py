@@ -1,9 +1,12 @@
 """The embedded default path in one process, as `flowguard stream` runs it: SQLite store ->
-relay -> in-process bus -> consumer -> fakesnow in-process. No services needed."""
+relay -> in-process bus -> consumer -> fakesnow in-process. No services needed. BRONZE holds
+each event once under the server's id, with the client's id beside it."""
 
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -27,10 +30,12 @@ def test_the_embedded_pipeline_loads_every_event_once(
     app = container.flowguard_app()
     events = tuple(
         ClickEventInput(session_id=f"emb-{n // 4}", event_type="impression",
-                        restaurant_id="rst_001", item_id="itm_0001", page="menu", position=n)
+                        restaurant_id="rst_001", item_id="itm_0001", page="menu", position=n,
+                        event_id=uuid4())
         for n in range(120)
     )  # fmt: skip
-    assert app.record_click_events(RecordClickEvents(events, datetime.now(UTC))).accepted == 120
+    result = app.record_click_events(RecordClickEvents(events, datetime.now(UTC)))
+    assert result.accepted == 120
 
     warehouse = container.bronze_warehouse()
     warehouse.create_schema()  # before the consumer connects: see SnowflakeBronzeWarehouse._open
@@ -49,7 +54,19 @@ def test_the_embedded_pipeline_loads_every_event_once(
         consumer.join()
     ids = warehouse.ingestion_ids("CLICKS_RAW")
     assert len(ids) == len(set(ids)) == 120
+    assert set(ids) == {str(event_id) for event_id in result.event_ids.values()}  # the server's
+    assert sorted(_client_ids(container)) == sorted(str(e.event_id) for e in events)
     bus = container.in_process_bus()
     committed = sum(bus.committed("flowguard-bronze", "raw.clicks.v1", p) for p in range(3))
     assert committed == len(bus.messages("raw.clicks.v1")) == 120
     app.close()
+
+
+def _client_ids(container: Any) -> list[str]:
+    connection = container.warehouse_connect()()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT CLIENT_EVENT_ID FROM BRONZE.CLICKS_RAW")
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()

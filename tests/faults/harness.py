@@ -1,6 +1,11 @@
 """Test harness for the streaming e2e and fault tests: an isolated pipeline on the real services
 (a fresh PostgreSQL database, fresh Kafka topics, a fresh warehouse database), its processes,
-and the checker that compares the event store with BRONZE."""
+and the checker that compares the event store with BRONZE.
+
+Ids: every stored event's `event_id` is the server's (BRONZE's INGESTION_ID, the MERGE key);
+the id a client sent is kept beside it as `client_event_id` (BRONZE's CLIENT_EVENT_ID). The
+checker compares the store and BRONZE by the server's ids, and the client ids a test had
+acknowledged against CLIENT_EVENT_ID."""
 
 import os
 import subprocess
@@ -8,7 +13,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,8 @@ from eventsourcing.application import Application
 
 from adapters.postgres.event_store import postgres_event_store_env
 from adapters.snowflake.connection import SnowflakeConfig, connect_snowflake
-from application.envelope import envelope_dict, is_published
+from application.codec import is_published
+from application.codec.envelopes import envelope_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -143,7 +149,7 @@ class Pipeline:
             for table in ("ORDERS_RAW", "CLICKS_RAW"):
                 cursor.execute(
                     "SELECT INGESTION_ID, EVENT_TYPE, AGGREGATE_ID, AGGREGATE_VERSION, "
-                    f"SOURCE_PARTITION, SOURCE_OFFSET FROM BRONZE.{table}"
+                    f"SOURCE_PARTITION, SOURCE_OFFSET, CLIENT_EVENT_ID FROM BRONZE.{table}"
                 )
                 rows.extend(cursor.fetchall())
             return rows
@@ -173,33 +179,60 @@ class Verdict:
     expected: int
     loaded_ids: int
     rows: int
-    missing: list[str]
+    missing: list[str]  # server ids in the store, not in BRONZE
+    unexpected: list[str]  # server ids in BRONZE, not in the store
     duplicate_rows: int
     order_violations: list[str]
     counts_by_type: dict[str, int]
     expected_by_type: dict[str, int]
+    # BRONZE rows whose CLIENT_EVENT_ID is not the stored event's client_event_id
+    client_id_mismatches: list[str] = field(default_factory=list)
+    # client ids the test had acknowledged: not in BRONZE, or in more than one row
+    acknowledged_lost: list[str] = field(default_factory=list)
+    acknowledged_repeated: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.missing and not self.duplicate_rows and not self.order_violations
+        return not (
+            self.missing
+            or self.unexpected
+            or self.duplicate_rows
+            or self.order_violations
+            or self.client_id_mismatches
+            or self.acknowledged_lost
+            or self.acknowledged_repeated
+        )
 
 
-def check(expected: list[dict[str, Any]], rows: list[tuple[Any, ...]]) -> Verdict:
-    """No loss, no duplicates, and per aggregate the versions in partition-offset order."""
+def check(
+    expected: list[dict[str, Any]], rows: list[tuple[Any, ...]], acknowledged: Iterable[str] = ()
+) -> Verdict:
+    """BRONZE holds exactly the stored events (by the server's ids), once each, per aggregate
+    the versions in partition-offset order, each with its stored client id; and every client id
+    in `acknowledged` (the ids of events the API or the app acknowledged) in exactly one row."""
     ids = Counter(str(r[0]) for r in rows)
     by_aggregate: dict[str, list[tuple[Any, ...]]] = {}
     for row in rows:
         by_aggregate.setdefault(str(row[2]), []).append(row)
     violations = [agg for agg, rs in by_aggregate.items() if not _in_order(rs)]
+    stored = {e["event_id"]: e["client_event_id"] for e in expected}
+    client_ids = Counter(str(r[6]) for r in rows if r[6] is not None)
+    acked = set(acknowledged)
     return Verdict(
         expected=len(expected),
         loaded_ids=len(ids),
         rows=len(rows),
         missing=[e["event_id"] for e in expected if e["event_id"] not in ids],
+        unexpected=[i for i in ids if i not in stored],
         duplicate_rows=sum(n - 1 for n in ids.values()),
         order_violations=violations,
         counts_by_type=dict(Counter(str(r[1]) for r in rows)),
         expected_by_type=dict(Counter(e["event_type"] for e in expected)),
+        client_id_mismatches=[
+            str(r[0]) for r in rows if str(r[0]) in stored and r[6] != stored[str(r[0])]
+        ],
+        acknowledged_lost=sorted(c for c in acked if not client_ids[c]),
+        acknowledged_repeated=sorted(c for c in acked if client_ids[c] > 1),
     )
 
 

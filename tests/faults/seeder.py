@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -21,7 +22,8 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 class Seeder:
     """Writes uniquely numbered click events through the real FlowGuardApp (in this process);
-    `per_session` events share an aggregate, so version order can be checked."""
+    `per_session` events share an aggregate, so version order can be checked. Each event has a
+    client id of its own; `acknowledged` lists those of the events the app accepted."""
 
     def __init__(self, pipeline: Pipeline, per_session: int = 5) -> None:
         from entrypoints.bootstrap import create_container
@@ -30,6 +32,7 @@ class Seeder:
             self.app = create_container().flowguard_app()
         self.per_session = per_session
         self.next = 0
+        self.acknowledged: list[str] = []
 
     def seed(self, count: int, batch: int = 100) -> None:
         from application.commands import ClickEventInput, RecordClickEvents
@@ -40,6 +43,7 @@ class Seeder:
             ClickEventInput(
                 session_id=f"fault-{n // self.per_session}", event_type="impression",
                 restaurant_id="rst_001", item_id="itm_0001", page="menu", position=n,
+                event_id=uuid.uuid4(),
             )
             for n in numbers
         ]  # fmt: skip
@@ -47,6 +51,7 @@ class Seeder:
             chunk = tuple(events[start : start + batch])
             result = self.app.record_click_events(RecordClickEvents(chunk, datetime.now(UTC)))
             assert result.accepted == len(chunk), result
+            self.acknowledged.extend(str(event.event_id) for event in chunk)
 
     def close(self) -> None:
         self.app.close()

@@ -46,10 +46,10 @@ def test_a_ten_second_broker_outage_loses_and_duplicates_nothing(
         broker.start()
         flowing.join()
         wait_for_quiescence(pipeline, seeder.next, timeout=60)
-        verdict = check(pipeline.stored_envelopes(), pipeline.bronze_rows())
+        verdict = check(pipeline.stored_envelopes(), pipeline.bronze_rows(), seeder.acknowledged)
         seeder.close()
         assert verdict.ok, verdict
-        assert verdict.rows == verdict.expected == seeder.next
+        assert verdict.rows == verdict.expected == len(seeder.acknowledged) == seeder.next
     finally:
         pipeline.stop_all()
         drop_database(postgres_dsn, pipeline.database)

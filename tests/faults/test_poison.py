@@ -41,10 +41,10 @@ def test_poison_messages_are_dead_lettered_and_good_ones_keep_loading(pipeline: 
     wait_for_quiescence(pipeline, 200)
     wait_until(lambda: len(pipeline.failed_events()) == len(POISON), 20, "FAILED_EVENTS")
 
-    verdict = check(pipeline.stored_envelopes(), pipeline.bronze_rows())
+    verdict = check(pipeline.stored_envelopes(), pipeline.bronze_rows(), seeder.acknowledged)
     seeder.close()
     assert verdict.ok, verdict
-    assert verdict.rows == 200
+    assert verdict.rows == len(seeder.acknowledged) == 200
     errors = dict(pipeline.failed_events())
     assert all(key.startswith(pipeline.topics[1] + ":") for key in errors)
     assert any("not JSON" in error for error in errors.values())

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from entrypoints.api.app import create_app
+from entrypoints.api.serving import http_options
 from entrypoints.bootstrap import create_container
 from entrypoints.settings import Settings
 
@@ -58,10 +59,12 @@ def database_name(dsn: str) -> str:
 
 
 class LiveServer:
-    """uvicorn serving `app` on a free port, in a thread of this process."""
+    """uvicorn serving `app` on a free port, in a thread of this process, with the gateway's
+    HTTP protocol and limits (as `flowguard serve` runs it)."""
 
-    def __init__(self, app: FastAPI) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    def __init__(self, app: FastAPI, settings: Settings | None = None) -> None:
+        options = http_options(settings or Settings.model_validate({}))
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

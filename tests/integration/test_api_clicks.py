@@ -4,7 +4,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,23 +35,38 @@ def click(**overrides: Any) -> dict[str, Any]:
 
 
 def failed_payloads(client: TestClient) -> list[Any]:
-    listed = client.get(f"{API}/failed-events", params={"limit": 1000}).json()
-    return [item["payload"] for item in listed["items"]]
+    listed = client.get(f"{API}/failed-events", params={"limit": 1000})
+    assert listed.status_code == 200, listed.text
+    return [item["payload"] for item in listed.json()["items"]]
 
 
-def test_a_click_is_accepted_with_202(client: TestClient) -> None:
+def test_a_click_is_accepted_with_202_under_an_id_of_the_servers(client: TestClient) -> None:
     event = click()
     response = client.post(f"{API}/clicks", json=event)
     assert response.status_code == 202
-    assert response.json() == {"event_id": event["event_id"], "duplicate": False}
+    answer = response.json()
+    assert answer == {
+        "event_id": answer["event_id"],
+        "client_event_id": event["event_id"],
+        "duplicate": False,
+    }
+    assert UUID(answer["event_id"]) != UUID(event["event_id"])
 
 
 def test_a_repeated_event_id_is_a_duplicate_and_not_stored_twice(client: TestClient) -> None:
     event = click()
-    client.post(f"{API}/clicks", json=event)
+    first = client.post(f"{API}/clicks", json=event).json()
     again = client.post(f"{API}/clicks", json=event)
     assert again.status_code == 202
-    assert again.json()["duplicate"] is True
+    assert again.json() == first | {"duplicate": True}  # the original event's server id
+
+
+def test_one_event_id_in_two_sessions_is_two_events(client: TestClient) -> None:
+    event = click()
+    first = client.post(f"{API}/clicks", json=event).json()
+    other = client.post(f"{API}/clicks", json=event | {"session_id": "sess-other"}).json()
+    assert (first["duplicate"], other["duplicate"]) == (False, False)
+    assert first["event_id"] != other["event_id"]
 
 
 def test_a_click_without_an_event_id_gets_one(client: TestClient) -> None:
@@ -59,7 +74,29 @@ def test_a_click_without_an_event_id_gets_one(client: TestClient) -> None:
     del event["event_id"]
     response = client.post(f"{API}/clicks", json=event)
     assert response.status_code == 202
-    assert response.json()["event_id"]
+    assert UUID(response.json()["event_id"])
+    assert response.json()["client_event_id"] is None
+
+
+def test_one_session_id_sent_for_two_users_is_two_sessions(client: TestClient) -> None:
+    session = f"sess-{uuid4().hex[:10]}"
+    added = click(session_id=session, user_id="user-a", event_type="add_to_cart", quantity=1)
+    assert client.post(f"{API}/clicks", json=added).status_code == 202
+    # user-b's session of that id has an empty cart: nothing to remove.
+    removed = added | {"event_id": str(uuid4()), "user_id": "user-b"}
+    response = client.post(f"{API}/clicks", json=removed | {"event_type": "remove_from_cart"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "quantity"
+
+
+def test_a_single_click_that_fails_the_schema_is_unprocessable_and_kept(
+    client: TestClient,
+) -> None:
+    event = click(position="2")  # integers are strict: a string is refused
+    response = client.post(f"{API}/clicks", json=event)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["position"]
+    assert event in failed_payloads(client)
 
 
 def test_removing_from_an_empty_cart_is_unprocessable_and_kept(client: TestClient) -> None:
@@ -97,7 +134,7 @@ def test_a_batch_stores_the_valid_and_reports_the_invalid_by_index(client: TestC
     assert answer["rejected"][0]["errors"][0]["field"] == "event_type"
     kept = failed_payloads(client)
     assert no_type in kept
-    assert {"value": "not an event"} in kept
+    assert "not an event" in kept  # kept as received
 
 
 def test_a_batch_over_500_events_is_too_large(client: TestClient) -> None:
@@ -153,3 +190,15 @@ def test_metrics_count_batch_duplicates_by_event_type(client: TestClient) -> Non
     client.post(f"{API}/clicks/batch", json={"events": [event, event]})
     text = client.get("/metrics").text
     assert 'flowguard_events_total{event_type="impression",outcome="duplicate"}' in text
+
+
+@pytest.mark.parametrize("event_type", [{}, [], 7, None])
+def test_an_event_type_of_any_json_type_is_refused_not_a_server_error(
+    client: TestClient, event_type: Any
+) -> None:
+    event = click(event_type=event_type)
+    single = client.post(f"{API}/clicks", json=event)
+    assert single.status_code == 422, single.text
+    batch = client.post(f"{API}/clicks/batch", json={"events": [event]})
+    assert batch.status_code == 202, batch.text
+    assert [r["index"] for r in batch.json()["rejected"]] == [0]

@@ -9,7 +9,8 @@ import httpx
 import psycopg
 import pytest
 
-from domain.click_session import click_session_id
+from application.identity import owner
+from domain.click_session import ClickSession
 from tests.integration.api_fixtures import API, LiveServer, api_database, postgres_app, wait_ready
 
 __all__ = ["api_database"]
@@ -83,6 +84,8 @@ def test_one_event_id_from_20_concurrent_click_requests_stores_one_click(
     responses = all_at_once(base_url, f"{API}/clicks", click, {})
     assert {r.status_code for r in responses} == {202}
     assert sorted(r.json()["duplicate"] for r in responses) == [False] + [True] * (CONCURRENCY - 1)
-    topics = stored_topics(api_database, click_session_id(session))
+    assert len({r.json()["event_id"] for r in responses}) == 1  # the one stored event's id
+    # No API keys and no user_id: the session is the anonymous user's.
+    topics = stored_topics(api_database, ClickSession.create_id(owner(None, None), session))
     assert [t for t in topics if t.endswith("Clicked")] == [topics[-1]]
     assert len(topics) == 2  # the session's opening and the one click

@@ -86,7 +86,9 @@ def test_every_request_body_in_the_api_description_has_an_example(client: TestCl
     ]
     assert len(bodies) == 4
     for path, ref in bodies:
-        assert schemas[ref.split("/")[-1]].get("examples"), path
+        name = ref.split("/")[-1]
+        assert name in schemas, f"{path}: {ref} is not in the document"
+        assert schemas[name].get("examples"), path
 
 
 def test_a_store_that_is_down_answers_503_with_retry_after(postgres_dsn: str) -> None:

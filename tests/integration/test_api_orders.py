@@ -58,11 +58,20 @@ def test_a_retry_with_the_same_key_answers_200_with_the_original_receipt(
 
 
 def test_the_same_key_with_another_body_is_a_conflict(client: TestClient) -> None:
-    key = f"key-{uuid4()}"
-    assert place(client, order(), key).status_code == 201
-    response = place(client, order(payment_method="cash"), key)
+    body, key = order(), f"key-{uuid4()}"
+    placed = place(client, body, key)
+    assert placed.status_code == 201
+    response = place(client, body | {"payment_method": "cash"}, key)
     assert response.status_code == 409
     assert response.headers["content-type"] == PROBLEM
+    assert placed.json()["order_id"] not in response.text
+
+
+def test_the_same_key_from_another_user_is_another_order(client: TestClient) -> None:
+    key = f"key-{uuid4()}"
+    first, second = place(client, order(), key), place(client, order(), key)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["order_id"] != second.json()["order_id"]
 
 
 def test_an_item_of_another_restaurant_is_unprocessable_and_names_the_line(

@@ -51,7 +51,7 @@ def _bronze_row(event_date: date, ingested_at: datetime) -> dict[str, Any]:
         "INGESTION_ID": str(uuid.uuid4()), "EVENT_TYPE": "order.placed", "AGGREGATE_ID": "o",
         "AGGREGATE_VERSION": 1, "EVENT_TIME": at, "EVENT_DATE": event_date, "RECEIVED_AT": at,
         "SCHEMA_VERSION": 1, "PAYLOAD": "{}", "SOURCE_TOPIC": "t", "SOURCE_PARTITION": 0,
-        "SOURCE_OFFSET": 0, "INGESTED_AT": ingested_at,
+        "SOURCE_OFFSET": 0, "INGESTED_AT": ingested_at, "CLIENT_EVENT_ID": None,
     }  # fmt: skip
 
 

@@ -1,94 +1,80 @@
 """Driving adapter, clickstream: single events, batches, and the failed events they leave.
 
 Write routes are `async def`: they await the group commit (durable before any 2xx) in the event
-loop rather than parking a threadpool thread per request.
+loop rather than parking a threadpool thread per request. A single click is a batch of one: an
+element that fails the schema is kept as a failed event either way.
 """
 
 import dataclasses
 import operator
-from datetime import datetime
 from typing import Annotated, Any, get_args
-from uuid import NAMESPACE_URL, uuid4, uuid5
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from application.commands import ClickEventInput, RecordClickEvents
+from application.commands import ClickEventInput, RecordClickEvents, RejectedInput
 from application.errors import Invalid
-from application.results import ClickBatchResult, FailedEvent
-from domain.errors import FieldError
-from entrypoints.api.deps import FailedEventsDep, IdempotencyKey, IngestDep
+from application.identity import click_key_event_id
+from application.results import ClickBatchResult
+from entrypoints.api.deps import GatewayDep, IdempotencyKey, Ingest, IngestDep
 from entrypoints.api.metrics import ApiMetrics
 from entrypoints.api.openapi import WRITE, problem_responses
 from entrypoints.api.problems import ProblemError, field_problems, validation_problems
 from entrypoints.api.routers import API_PREFIX
+from entrypoints.api.routing import EdgeRoute
 from entrypoints.api.schemas.clicks import (
     MAX_BATCH_EVENTS,
     ClickAcceptedOut,
     ClickBatchIn,
     ClickBatchOut,
+    ClickBody,
     ClickEventFields,
-    ClickEventIn,
     ClickType,
     FailedEventListOut,
     FailedEventOut,
     RejectionOut,
 )
 from entrypoints.api.schemas.common import FieldProblem
-from entrypoints.api.security import WriteAccess
 
-router = APIRouter(prefix=API_PREFIX, tags=["clicks"])
-# An Idempotency-Key on a single click becomes its event_id, so a retry is the session's no-op.
+router = APIRouter(prefix=API_PREFIX, tags=["clicks"], route_class=EdgeRoute)
 _KNOWN_TYPES = frozenset(get_args(ClickType))
-_KEY_NAMESPACE = uuid5(NAMESPACE_URL, "https://flowguard.dev/clicks/idempotency-key")
-_EVENTS = TypeAdapter(list[ClickEventFields])
+_EVENT: TypeAdapter[ClickEventInput] = TypeAdapter(ClickEventFields)
+_EVENTS: TypeAdapter[list[ClickEventInput]] = TypeAdapter(list[ClickEventFields])  # type: ignore[valid-type]
 _EVENT_TYPE = operator.attrgetter("event_type")
+Problems = list[tuple[int, list[FieldProblem]]]
 
 
-@router.post(
-    "/clicks", status_code=202, dependencies=[WriteAccess], responses=problem_responses(*WRITE)
-)
+@router.post("/clicks", status_code=202, responses=problem_responses(*WRITE))
 async def record_click(
-    body: ClickEventIn, ingest: IngestDep, idempotency_key: IdempotencyKey = None
+    body: Annotated[ClickBody, Body()], ingest: IngestDep, idempotency_key: IdempotencyKey = None
 ) -> ClickAcceptedOut:
-    """Record one click event; 202 once it is durably stored (or was already)."""
-    event = body.to_input()
-    if event.event_id is None:
-        # Generated here rather than in the use case so the answer can name it.
-        key_id = uuid5(_KEY_NAMESPACE, idempotency_key) if idempotency_key else uuid4()
-        event = dataclasses.replace(event, event_id=key_id)
-    command = RecordClickEvents((event,), ingest.received_at)
-    result = await ingest.gateway.record_click_events_async(command)
-    _count(ingest.metrics, [event], result)
+    """Record one click event; 202 once it is durably stored (or was already). An event that
+    fails the schema is answered 422 and kept as a failed event."""
+    parsed, invalid = _parse([body])
+    if idempotency_key and 0 in parsed and parsed[0].event_id is None:
+        parsed[0] = dataclasses.replace(parsed[0], event_id=click_key_event_id(idempotency_key))
+    result = await _record(ingest, [body], parsed, invalid)
+    if invalid:
+        raise ProblemError(422, "The request does not match the schema.", invalid[0][1])
     if result.rejected:
         raise Invalid(result.rejected[0].errors)
-    return ClickAcceptedOut(event_id=event.event_id, duplicate=result.duplicates > 0)
+    return ClickAcceptedOut(
+        event_id=result.event_ids[0],
+        client_event_id=parsed[0].event_id,
+        duplicate=result.duplicates > 0,
+    )
 
 
-@router.post(
-    "/clicks/batch",
-    status_code=202,
-    dependencies=[WriteAccess],
-    responses=problem_responses(*WRITE),
-)
+@router.post("/clicks/batch", status_code=202, responses=problem_responses(*WRITE))
 async def record_click_batch(body: ClickBatchIn, ingest: IngestDep) -> ClickBatchOut:
     """Record up to 500 events. Valid ones are stored; invalid ones are reported by index and
     kept in the failed-events store (GET /failed-events): nothing is silently dropped."""
     if len(body.events) > MAX_BATCH_EVENTS:
         raise ProblemError(413, f"A batch holds at most {MAX_BATCH_EVENTS} events.")
     parsed, invalid = _parse(body.events)
-    valid_indices = list(parsed)
-    events = tuple(parsed.values())
-    command = RecordClickEvents(events, ingest.received_at)
-    result = await ingest.gateway.record_click_events_async(command)
-    _count(ingest.metrics, list(events), result)
-    received_at = ingest.received_at
-    failed = [_failed(body.events[index], problems, received_at) for index, problems in invalid]
-    if failed:
-        await run_in_threadpool(ingest.failed_events.add, failed)  # it writes to the store
-        ingest.metrics.count_events((_type_of(body.events[i]) for i, _ in invalid), "rejected")
-    rejected = [(valid_indices[r.index], field_problems(r.errors)) for r in result.rejected]
+    result = await _record(ingest, body.events, parsed, invalid)
+    rejected = [(r.index, field_problems(r.errors)) for r in result.rejected]
     return ClickBatchOut(
         accepted=result.accepted,
         duplicates=result.duplicates,
@@ -97,61 +83,71 @@ async def record_click_batch(body: ClickBatchIn, ingest: IngestDep) -> ClickBatc
 
 
 @router.get("/failed-events", responses=problem_responses(422, 503))
-def list_failed_events(
-    failed_events: FailedEventsDep,
+async def list_failed_events(
+    gateway: GatewayDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> FailedEventListOut:
-    """Rejected inputs, newest first."""
-    items = [FailedEventOut.of(f) for f in failed_events.list(limit=limit, offset=offset)]
-    return FailedEventListOut(total=failed_events.count(), items=items)
+    """Refused inputs, newest first."""
+    failed = await run_in_threadpool(gateway.list_failed_events, limit, offset)
+    total = await run_in_threadpool(gateway.count_failed_events)
+    return FailedEventListOut(total=total, items=[FailedEventOut.of(f) for f in failed])
 
 
-def _parse(
-    raw_events: list[Any],
-) -> tuple[dict[int, ClickEventInput], list[tuple[int, list[FieldProblem]]]]:
+async def _record(
+    ingest: Ingest, elements: list[Any], parsed: dict[int, ClickEventInput], invalid: Problems
+) -> ClickBatchResult:
+    """Record the valid events and keep the invalid elements, in one unit of work."""
+    rejected = tuple(
+        RejectedInput(i, elements[i], tuple((p.field, p.message) for p in problems))
+        for i, problems in invalid
+    )
+    command = RecordClickEvents(
+        tuple(parsed.values()), ingest.received_at, ingest.caller, tuple(parsed), rejected
+    )
+    result = await ingest.gateway.record_click_events_async(command)
+    _count(ingest.metrics, elements, parsed, invalid, result)
+    return result
+
+
+def _parse(elements: list[Any]) -> tuple[dict[int, ClickEventInput], Problems]:
     """Validate each element on its own: one bad event must not sink the batch. All at once
     first (one pydantic call, not one per event); one by one only when some is invalid."""
     try:
-        return dict(enumerate(_EVENTS.validate_python(raw_events))), []
+        return dict(enumerate(_EVENTS.validate_python(elements))), []
     except ValidationError:
         pass
     parsed: dict[int, ClickEventInput] = {}
-    invalid: list[tuple[int, list[FieldProblem]]] = []
-    for index, raw in enumerate(raw_events):
+    invalid: Problems = []
+    for index, element in enumerate(elements):
         try:
-            parsed[index] = ClickEventIn.model_validate(raw).to_input()
+            parsed[index] = _EVENT.validate_python(element)
         except ValidationError as error:
             invalid.append((index, validation_problems(error.errors())))
     return parsed, invalid
 
 
-def _failed(raw: Any, problems: list[FieldProblem], received_at: datetime) -> FailedEvent:
-    payload = raw if isinstance(raw, dict) else {"value": raw}
-    errors = [FieldError(p.field, p.message) for p in problems]
-    return FailedEvent(uuid4(), "click", payload, errors, received_at)
+def _type_of(element: Any) -> str:
+    event_type = element.get("event_type") if isinstance(element, dict) else None
+    # Only known types become label values: a client must not grow the metric's cardinality
+    # (and whatever JSON it sent, counting never fails: the events are committed by now).
+    return event_type if isinstance(event_type, str) and event_type in _KNOWN_TYPES else "invalid"
 
 
-def _type_of(raw: Any) -> str:
-    event_type = raw.get("event_type") if isinstance(raw, dict) else None
-    # Only known types become label values: a client must not grow the metric's cardinality.
-    return str(event_type) if event_type in _KNOWN_TYPES else "invalid"
-
-
-def _count(metrics: ApiMetrics, events: list[ClickEventInput], result: ClickBatchResult) -> None:
-    if len(events) == 1:  # a single click: no sets, no counting by type
-        outcome = (
-            "rejected" if result.rejected else "duplicate" if result.duplicates else "accepted"
-        )
-        metrics.count_event(events[0].event_type, outcome)
+def _count(
+    metrics: ApiMetrics,
+    elements: list[Any],
+    parsed: dict[int, ClickEventInput],
+    invalid: Problems,
+    result: ClickBatchResult,
+) -> None:
+    refused = {r.index for r in result.rejected}
+    skipped = refused | set(result.duplicate_indices)
+    if not skipped and not invalid:  # the common case: every event accepted, counted in C
+        metrics.count_events(map(_EVENT_TYPE, parsed.values()), "accepted")
         return
-    skipped = {r.index for r in result.rejected} | set(result.duplicate_indices)
-    if not skipped:  # the common case: every event accepted, counted by type in C
-        metrics.count_events(map(_EVENT_TYPE, events), "accepted")
-        return
-    rejected = {r.index for r in result.rejected}
-    duplicates = set(result.duplicate_indices)
-    metrics.count_events((events[i].event_type for i in sorted(rejected)), "rejected")
-    metrics.count_events((events[i].event_type for i in sorted(duplicates)), "duplicate")
-    accepted = (e.event_type for i, e in enumerate(events) if i not in skipped)
+    metrics.count_events((_type_of(elements[i]) for i, _ in invalid), "rejected")
+    metrics.count_events((parsed[i].event_type for i in sorted(refused)), "rejected")
+    metrics.count_events((parsed[i].event_type for i in result.duplicate_indices), "duplicate")
+    accepted = (e.event_type for i, e in parsed.items() if i not in skipped)
     metrics.count_events(accepted, "accepted")

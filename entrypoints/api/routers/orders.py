@@ -1,7 +1,7 @@
 """Driving adapter, orders: place an order, move it along its lifecycle, read it back.
 
-Placing an order is `async def`: it awaits the group commit in the event loop. The other routes
-are plain `def`: they block on the event store, so they run in the threadpool.
+The write routes are `async def`: they await the group commit in the event loop. The reads are
+plain `def`: they block on the event store, so they run in the threadpool.
 """
 
 from typing import Annotated
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Response
 from entrypoints.api.deps import GatewayDep, IdempotencyKey, IngestDep
 from entrypoints.api.openapi import WRITE, problem_responses
 from entrypoints.api.routers import API_PREFIX
+from entrypoints.api.routing import EdgeRoute
 from entrypoints.api.schemas.common import Id
 from entrypoints.api.schemas.orders import (
     OrderListOut,
@@ -20,15 +21,13 @@ from entrypoints.api.schemas.orders import (
     PlaceOrderIn,
     StatusChangeIn,
 )
-from entrypoints.api.security import WriteAccess
 
-router = APIRouter(prefix=f"{API_PREFIX}/orders", tags=["orders"])
+router = APIRouter(prefix=f"{API_PREFIX}/orders", tags=["orders"], route_class=EdgeRoute)
 
 
 @router.post(
     "",
     status_code=201,
-    dependencies=[WriteAccess],
     responses={
         200: {
             "description": "An idempotent retry: the original receipt, nothing new stored.",
@@ -44,7 +43,7 @@ async def place_order(
     idempotency_key: IdempotencyKey = None,
 ) -> OrderReceiptOut:
     """Place an order; the server prices it from the catalog. 201 once it is durably stored."""
-    command = body.to_command(ingest.received_at, idempotency_key)
+    command = body.to_command(ingest.received_at, idempotency_key, ingest.caller)
     receipt = await ingest.gateway.place_order_async(command)
     response.status_code = 200 if receipt.replayed else 201
     # Appended raw: a new Response has no Location, and setting it through MutableHeaders
@@ -54,20 +53,16 @@ async def place_order(
     return OrderReceiptOut.of(receipt)
 
 
-@router.post(
-    "/{order_id}/status",
-    dependencies=[WriteAccess],
-    responses=problem_responses(*WRITE, 404, 409),
-)
-def change_order_status(
+@router.post("/{order_id}/status", responses=problem_responses(*WRITE, 404, 409))
+async def change_order_status(
     order_id: UUID,
     body: StatusChangeIn,
     ingest: IngestDep,
     idempotency_key: IdempotencyKey = None,
 ) -> OrderReceiptOut:
     """Move the order to `status`; 409 when its lifecycle does not allow it."""
-    command = body.to_command(order_id, ingest.received_at, idempotency_key)
-    return OrderReceiptOut.of(ingest.gateway.change_order_status(command))
+    command = body.to_command(order_id, ingest.received_at, idempotency_key, ingest.caller)
+    return OrderReceiptOut.of(await ingest.gateway.change_order_status_async(command))
 
 
 @router.get("/{order_id}", responses=problem_responses(404, 422, 503))

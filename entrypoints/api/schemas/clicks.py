@@ -1,7 +1,8 @@
 """Driving adapter, wire format of clickstream events, batches and failed events."""
 
+import dataclasses
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
@@ -9,9 +10,11 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from application.commands import ClickEventInput
 from application.results import FailedEvent
-from entrypoints.api.schemas.common import FieldProblem, Id, Timestamp
+from entrypoints.api.edge import MAX_JSON_DEPTH, too_deep
+from entrypoints.api.schemas.common import Count, FieldProblem, Id, Timestamp
 
 MAX_BATCH_EVENTS = 500
+T = TypeVar("T")
 ClickType = Literal["impression", "click", "add_to_cart", "remove_from_cart", "checkout_started"]
 
 CLICK_EXAMPLE: dict[str, JsonValue] = {
@@ -42,42 +45,38 @@ class ClickEventIn(BaseModel):
     event_type: ClickType
     restaurant_id: Id
     page: Id
-    event_id: UUID | None = None
+    event_id: UUID | None = Field(
+        None, description="Your id for the event: a retry with it in the session is a no-op."
+    )
     user_id: Id | None = None
     item_id: Id | None = None
-    position: int | None = Field(None, ge=0, le=10_000)
-    quantity: int | None = Field(None, ge=1, le=50)
+    position: Count | None = Field(None, ge=0, le=10_000)
+    quantity: Count | None = Field(None, ge=1, le=50)
     occurred_at: Timestamp | None = None
     sent_at: Timestamp | None = None
 
-    def to_input(self) -> ClickEventInput:
-        # From the validated fields (the same names): model_dump() builds a dict per event.
-        return ClickEventInput(**self.__dict__)
+
+def validating_into(command: type[T], model: type[BaseModel]) -> type[T]:
+    """A subclass of the use case's input type `command` that pydantic validates with `model`'s
+    own fields and rules, so that a batch validates straight into commands: no model and no
+    copy per event (building both cost more than validating). Derived from `model`, never
+    written twice; `command` must name the same fields (tests/unit/api/test_schemas.py)."""
+    fields = [(name, info.annotation, info) for name, info in model.model_fields.items()]
+    derived = dataclasses.make_dataclass(
+        f"Validated{command.__name__}", fields, bases=(command,), frozen=True
+    )
+    config = ConfigDict(extra=model.model_config.get("extra"))
+    return cast("type[T]", pydantic_dataclass(derived, config=config, frozen=True))
 
 
-@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
-class ClickEventFields(ClickEventInput):
-    """ClickEventIn's rules on the use case's own event type, so that a batch validates straight
-    into the command's events: no model and no copy per event (a third of the CPU of parsing a
-    batch). It must accept exactly what ClickEventIn accepts (tests/unit/api/test_schemas.py);
-    errors are still reported through ClickEventIn."""
-
-    session_id: Id
-    event_type: ClickType
-    restaurant_id: Id
-    page: Id
-    event_id: UUID | None = None
-    user_id: Id | None = None
-    item_id: Id | None = None
-    position: Annotated[int | None, Field(ge=0, le=10_000)] = None
-    quantity: Annotated[int | None, Field(ge=1, le=50)] = None
-    occurred_at: Timestamp | None = None
-    sent_at: Timestamp | None = None
-
+ClickEventFields = validating_into(ClickEventInput, ClickEventIn)
 
 # Elements are validated one by one (an invalid one is rejected, not the whole batch), so the
 # body accepts any JSON value per element while the spec documents the intended element schema.
 BatchElement = Annotated[Any, WithJsonSchema({"$ref": "#/components/schemas/ClickEventIn"})]
+# A single click's body is validated the same way, so that an invalid one is kept as a failed
+# event like an invalid element of a batch.
+ClickBody = BatchElement
 
 
 class ClickBatchIn(BaseModel):
@@ -92,8 +91,11 @@ class ClickBatchIn(BaseModel):
 
 
 class ClickAcceptedOut(BaseModel):
-    event_id: UUID | None = Field(None, description="The stored event's id when known.")
-    duplicate: bool = Field(description="True when this event_id was already recorded.")
+    event_id: UUID = Field(description="The server's id of the stored event (INGESTION_ID).")
+    client_event_id: UUID | None = Field(
+        None, description="Your id for it (CLIENT_EVENT_ID), or the one your key stands for."
+    )
+    duplicate: bool = Field(description="True when this event was already recorded.")
 
 
 class RejectionOut(BaseModel):
@@ -116,13 +118,16 @@ class FailedEventOut(BaseModel):
 
     @classmethod
     def of(cls, failed: FailedEvent) -> "FailedEventOut":
+        payload = failed.payload
+        if too_deep(payload):  # kept before the edge limited nesting: shown, not echoed
+            payload = {"_omitted_": f"nested deeper than {MAX_JSON_DEPTH} levels"}
         errors = [
             FieldProblem(field=e.field, message=e.reason, type="rejected") for e in failed.errors
         ]
         return cls(
             failed_id=failed.failed_id,
             kind=failed.kind,
-            payload=failed.payload,
+            payload=payload,
             errors=errors,
             received_at=failed.received_at,
         )

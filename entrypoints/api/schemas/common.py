@@ -1,9 +1,11 @@
 """Driving adapter, wire format shared by every resource: problem details and field errors."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictInt, StringConstraints
+
+from domain.event_time import EARLIEST, LATEST, RANGE_REASON
 
 
 class FieldProblem(BaseModel):
@@ -25,20 +27,25 @@ class Problem(BaseModel):
     errors: list[FieldProblem] | None = None
 
 
-# Identifiers: no whitespace and no control characters (PostgreSQL text cannot even hold NUL).
-Id = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\s\x00-\x1f\x7f]+$")
+# Control characters (C0, DEL, C1) and every Unicode space, separator and invisible format
+# character, spelled out: `\s` means different sets to different regex engines.
+_INVISIBLE = (
+    r"\x00-\x20\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
+)
+# Identifiers: printable, no spaces (PostgreSQL text cannot even hold NUL).
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=f"^[^{_INVISIBLE}]+$")]
+# Free text: anything printable, spaces included.
+Text = Annotated[
+    str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$")
 ]
-# Free text: anything printable.
-Text = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
-
-EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+# A count or position: an integer in JSON, never a string, a boolean or a float.
+Count = StrictInt
 
 
 def _plausible(moment: datetime) -> datetime:
     # Clock-skew arithmetic on year-1 or year-9999 stamps overflows; no device clock is there.
     if not EARLIEST <= moment < LATEST:
-        raise ValueError("must be between 2000-01-01 and 2100-01-01 (UTC)")
+        raise ValueError(RANGE_REASON)
     return moment
 
 

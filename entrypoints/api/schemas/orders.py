@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from application.commands import ChangeOrderStatus, OrderLineRequest, PlaceOrder
 from application.results import OrderReceipt, OrderView
-from entrypoints.api.schemas.common import Id, Text, Timestamp
+from entrypoints.api.schemas.common import Count, Id, Text, Timestamp
 
 PaymentMethod = Literal["upi", "card", "cash", "wallet"]
 TargetStatus = Literal["confirmed", "out_for_delivery", "delivered", "cancelled"]
@@ -22,7 +22,7 @@ class _In(BaseModel):
 
 class OrderLineIn(_In):
     item_id: Id
-    quantity: int = Field(ge=1, le=50)
+    quantity: Count = Field(ge=1, le=50)
 
 
 PLACE_ORDER_EXAMPLE: dict[str, JsonValue] = {
@@ -46,16 +46,24 @@ class PlaceOrderIn(_In):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=50)
     payment_method: PaymentMethod
     session_id: Id | None = None
-    order_id: UUID | None = Field(None, description="Server-generated when absent.")
-    event_id: UUID | None = Field(None, description="Makes a retry idempotent.")
+    order_id: UUID | None = Field(
+        None,
+        description="Your id for the order: an idempotency token (a retry with it returns the "
+        "first receipt), never the stored id, which the receipt's `order_id` gives.",
+    )
+    event_id: UUID | None = Field(None, description="Your id for the event; also a token.")
     occurred_at: Timestamp | None = None
     sent_at: Timestamp | None = None
 
-    def to_command(self, received_at: datetime, idempotency_key: str | None) -> PlaceOrder:
+    def to_command(
+        self, received_at: datetime, idempotency_key: str | None, caller: str | None
+    ) -> PlaceOrder:
         # From the validated fields (the same names): model_dump() runs pydantic's serializer.
         lines = tuple(OrderLineRequest(line.item_id, line.quantity) for line in self.lines)
         fields = {**self.__dict__, "lines": lines}
-        return PlaceOrder(**fields, received_at=received_at, idempotency_key=idempotency_key)
+        return PlaceOrder(
+            **fields, received_at=received_at, idempotency_key=idempotency_key, caller=caller
+        )
 
 
 class StatusChangeIn(_In):
@@ -65,28 +73,35 @@ class StatusChangeIn(_In):
 
     status: TargetStatus
     reason: Text | None = None
-    event_id: UUID | None = Field(None, description="Makes a retry idempotent.")
+    event_id: UUID | None = Field(None, description="Your id for the event; makes a retry a no-op.")
     occurred_at: Timestamp | None = None
     sent_at: Timestamp | None = None
 
     def to_command(
-        self, order_id: UUID, received_at: datetime, idempotency_key: str | None
+        self,
+        order_id: UUID,
+        received_at: datetime,
+        idempotency_key: str | None,
+        caller: str | None,
     ) -> ChangeOrderStatus:
         return ChangeOrderStatus(
             order_id=order_id,
             **self.model_dump(),
             received_at=received_at,
             idempotency_key=idempotency_key,
+            caller=caller,
         )
 
 
 class OrderReceiptOut(BaseModel):
-    order_id: UUID
+    order_id: UUID = Field(description="The order's id: address it with this one.")
     status: OrderStatus
     total_amount: Decimal = Field(examples=["498.00"])
     currency: Literal["INR"]
-    event_id: UUID
+    event_id: UUID = Field(description="The server's id of the event (INGESTION_ID).")
     version: int = Field(ge=1)
+    client_order_id: UUID | None = Field(None, description="Your `order_id`, if you sent one.")
+    client_event_id: UUID | None = Field(None, description="Your `event_id` (CLIENT_EVENT_ID).")
 
     @classmethod
     def of(cls, receipt: OrderReceipt) -> "OrderReceiptOut":
@@ -103,6 +118,7 @@ class OrderLineOut(BaseModel):
 
 class HistoryEntryOut(BaseModel):
     event_id: UUID
+    client_event_id: UUID | None
     event_type: str = Field(examples=["order.placed"])
     status: OrderStatus
     reason: str | None
@@ -122,6 +138,7 @@ class OrderOut(BaseModel):
     currency: Literal["INR"]
     payment_method: PaymentMethod
     version: int
+    client_order_id: UUID | None
     placed_at: datetime
     updated_at: datetime
     history: list[HistoryEntryOut]

@@ -4,7 +4,7 @@ import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from application.commands import ChangeOrderStatus, PlaceOrder, RecordClickEvents
 from application.errors import NotFound
@@ -21,10 +21,12 @@ from entrypoints.settings import Settings
 
 
 class FakeGateway:
-    """Records commands; rejects click events whose page is "bad"; raises `failure` if set."""
+    """Records commands and keeps refused inputs as failed events; refuses click events whose
+    page is "bad"; raises `failure` if set."""
 
-    def __init__(self) -> None:
+    def __init__(self, failed: "FakeFailedEvents") -> None:
         self.commands: list[Any] = []
+        self.failed = failed
         self.failure: Exception | None = None
         self.ready = threading.Event()
         self.ready.set()
@@ -35,34 +37,41 @@ class FakeGateway:
         if self.failure:
             raise self.failure
 
-    def place_order(self, command: PlaceOrder) -> OrderReceipt:
+    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt:
         self._run(command)
-        order_id = command.order_id or UUID(int=1)
-        return OrderReceipt(order_id, "placed", Decimal("10.00"), "INR", UUID(int=2), 1)
+        return OrderReceipt(UUID(int=1), "placed", Decimal("10.00"), "INR", UUID(int=2), 1)
 
-    def change_order_status(self, command: ChangeOrderStatus) -> OrderReceipt:
+    async def change_order_status_async(self, command: ChangeOrderStatus) -> OrderReceipt:
         self._run(command)
         raise NotFound(f"order {command.order_id} not found")
 
-    def record_click_events(self, command: RecordClickEvents) -> ClickBatchResult:
+    async def record_click_events_async(self, command: RecordClickEvents) -> ClickBatchResult:
         self._run(command)
-        bad = [i for i, e in enumerate(command.events) if e.page == "bad"]
+        indices = command.indices or range(len(command.events))
+        bad = [i for i, e in zip(indices, command.events, strict=True) if e.page == "bad"]
         rejected = [Rejection(i, [FieldError("page", "is bad")]) for i in bad]
+        self.failed.add(
+            [
+                FailedEvent(uuid4(), "click", r.payload, [], command.received_at)
+                for r in command.rejected
+            ]
+        )
         for observe in self.observers:
             observe(len(command.events) - len(bad))
-        return ClickBatchResult(len(command.events) - len(bad), 0, rejected)
-
-    async def place_order_async(self, command: PlaceOrder) -> OrderReceipt:
-        return self.place_order(command)
-
-    async def record_click_events_async(self, command: RecordClickEvents) -> ClickBatchResult:
-        return self.record_click_events(command)
+        event_ids = {i: UUID(int=3 + i) for i in indices if i not in bad}
+        return ClickBatchResult(len(command.events) - len(bad), 0, rejected, [], event_ids)
 
     def get_order(self, order_id: UUID) -> OrderView:
         raise NotFound(f"order {order_id} not found")
 
     def list_orders(self, user_id: str) -> list[OrderView]:
         return []
+
+    def list_failed_events(self, limit: int, offset: int) -> list[FailedEvent]:
+        return self.failed.list(limit, offset)
+
+    def count_failed_events(self) -> int:
+        return self.failed.count()
 
     def check_ready(self) -> None:
         if not self.ready.wait(timeout=30):
@@ -90,6 +99,8 @@ class FakeCatalog:
 
 
 class FakeFailedEvents:
+    """The failed-event store, in a list."""
+
     def __init__(self) -> None:
         self.kept: list[FailedEvent] = []
 
@@ -107,7 +118,8 @@ class FakeContainer:
     """The four providers `create_app` reads, as plain callables."""
 
     def __init__(self, api_keys: list[str] | None = None) -> None:
-        self.gateway, self.failed = FakeGateway(), FakeFailedEvents()
+        self.failed = FakeFailedEvents()
+        self.gateway = FakeGateway(self.failed)
         self._settings = Settings.model_validate({"FLOWGUARD_API_KEYS": api_keys or []})
 
     def settings(self) -> Settings:
@@ -118,6 +130,3 @@ class FakeContainer:
 
     def catalog(self) -> FakeCatalog:
         return FakeCatalog()
-
-    def failed_event_store(self) -> FakeFailedEvents:
-        return self.failed

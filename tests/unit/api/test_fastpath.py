@@ -1,15 +1,18 @@
 """The short path to the hot write routes answers every request exactly as FastAPI alone does:
-the same status, headers and body, and the same commands reach the use cases."""
+the same status, headers and body, and the same commands reach the use cases. And it is taken:
+a plainly valid hot request never reaches FastAPI's routing."""
 
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from application.errors import NotFound, StoreUnavailable
 from entrypoints.api.app import create_app
-from entrypoints.api.fastpath import FastWrites, GatewayAPI
+from entrypoints.api.fastpath import ShortPath
 from tests.unit.api.fakes import FakeContainer
 
 API = "/api/v1"
@@ -29,6 +32,10 @@ REQUESTS: list[tuple[str, Any, dict[str, str]]] = [
     ("clicks", CLICK | {"event_id": None}, {"Idempotency-Key": "k-1"}),
     ("clicks", CLICK, {"Idempotency-Key": "k" * 201}),
     ("clicks", CLICK, {"Idempotency-Key": ""}),
+    ("clicks", CLICK, {"Idempotency-Key": "a", "idempotency-key": "b"}),
+    ("clicks", CLICK | {"quantity": True, "event_type": "add_to_cart", "item_id": "itm_1"}, {}),
+    ("clicks", b'{"session_id": "s\\ud800"}', {}),
+    ("clicks", b"[" * 40 + b"]" * 40, {}),
     ("clicks", CLICK | {"page": "bad"}, {}),
     ("clicks", CLICK | {"extra": 1}, {}),
     ("clicks", CLICK | {"position": "3"}, {}),
@@ -46,14 +53,29 @@ REQUESTS: list[tuple[str, Any, dict[str, str]]] = [
     ("orders", ORDER | {"order_id": "0b6a3c1e-5d2f-4f7e-9a51-3c2b1d0e9f88"}, {}),
     ("orders", ORDER, {"Idempotency-Key": "o-1"}),
     ("orders", ORDER | {"lines": []}, {}),
+    ("orders", ORDER | {"lines": [{"item_id": "itm_1", "quantity": 2.0}]}, {}),
 ]
 
 
 def without_short_path(app: FastAPI) -> FastAPI:
-    assert isinstance(app, GatewayAPI)
-    assert isinstance(app.short_path, FastWrites)
-    app.short_path = None
+    taken = [m for m in app.user_middleware if m.cls is ShortPath]
+    assert len(taken) == 1
+    app.user_middleware.remove(taken[0])
     return app
+
+
+class CountsRouting:
+    """Innermost: counts the requests that reach FastAPI's routing."""
+
+    reached: list[str] = []
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.reached.append(scope["path"])
+        await self.app(scope, receive, send)
 
 
 def answers(
@@ -90,6 +112,22 @@ def test_every_request_gets_the_answer_fastapi_gives() -> None:
     assert answers(fast, True, REQUESTS) == answers(slow, False, REQUESTS)
     assert commands(fast) == commands(slow)
     assert [f.payload for f in fast.failed.kept] == [f.payload for f in slow.failed.kept]
+
+
+def test_a_plainly_valid_hot_request_never_reaches_fastapis_routing() -> None:
+    container = FakeContainer()
+    app = create_app(container)
+    app.user_middleware.append(Middleware(CountsRouting))  # innermost
+    CountsRouting.reached.clear()
+    plain = [("clicks", CLICK, {}), ("clicks/batch", {"events": [CLICK]}, {})]
+    plain += [("orders", ORDER, {"Idempotency-Key": "o-2"})]
+    with TestClient(app) as client:
+        for path, body, headers in plain:
+            assert client.post(f"{API}/{path}", json=body, headers=headers).status_code < 300
+        assert CountsRouting.reached == []
+        client.post(f"{API}/clicks/batch", json={"events": []})  # invalid: FastAPI answers
+    assert CountsRouting.reached == [f"{API}/clicks/batch"]
+    assert len(container.gateway.commands) == 3
 
 
 @pytest.mark.parametrize("key", [None, "wrong", KEY])

@@ -71,9 +71,68 @@ def test_rejections_keep_the_index_the_client_sent(
     answer = client.post(f"{API}/clicks/batch", json={"events": events}).json()
     assert answer["accepted"] == 1
     assert [r["index"] for r in answer["rejected"]] == [0, 2, 3]
-    # The use case saw only the two schema-valid events; the API kept the two it refused.
-    assert len(container.gateway.commands[0].events) == 2
-    assert [f.payload for f in container.failed.kept] == [{"page": "x"}, {"value": 7}]
+    # The use case decided the two schema-valid events and kept the two the schema refused.
+    (command,) = container.gateway.commands
+    assert (len(command.events), command.indices) == (2, (1, 2))
+    assert [f.payload for f in container.failed.kept] == [{"page": "x"}, 7]
+
+
+def test_a_single_click_that_fails_the_schema_is_kept_as_a_failed_event(
+    client: TestClient, container: FakeContainer
+) -> None:
+    response = client.post(f"{API}/clicks", json=CLICK | {"position": "3"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "position"
+    assert [f.payload for f in container.failed.kept] == [CLICK | {"position": "3"}]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"session_id": NaN}',
+        b'{"quantity": Infinity}',
+        b'{"page": "\\ud800"}',
+        b'{"x": 1e400}',
+        b"[" * 33 + b"]" * 33,
+        b'{"events": ' + b"[" * 40 + b"]" * 40 + b"}",
+    ],
+)
+def test_json_the_stores_cannot_keep_is_refused_at_the_edge(
+    client: TestClient, container: FakeContainer, body: bytes
+) -> None:
+    for path in ("clicks", "clicks/batch", "orders"):
+        response = client.post(
+            f"{API}/{path}", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 422, path
+        assert response.json()["errors"][0]["field"] == "(body)"
+    assert container.gateway.commands == []
+
+
+def test_json_nested_32_deep_is_accepted_by_the_edge(client: TestClient) -> None:
+    deep = b"[" * 30 + b"7" + b"]" * 30  # 32 levels with the body and its list
+    body = b'{"events": [' + deep + b"]}"
+    response = client.post(
+        f"{API}/clicks/batch", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 202
+
+
+def test_a_method_a_path_does_not_serve_is_405_with_every_allowed_method(
+    client: TestClient,
+) -> None:
+    response = client.put(f"{API}/orders", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, OPTIONS, POST"
+    assert client.delete(f"{API}/clicks").headers["allow"] == "OPTIONS, POST"
+
+
+def test_options_lists_every_method_of_a_path(client: TestClient) -> None:
+    response = client.options(f"{API}/orders")
+    assert response.status_code == 204
+    assert response.headers["allow"] == "GET, OPTIONS, POST"
+    status = client.options(f"{API}/orders/0b6a3c1e-5d2f-4f7e-9a51-3c2b1d0e9f87/status")
+    assert status.headers["allow"] == "OPTIONS, POST"
 
 
 def test_a_store_that_cannot_commit_is_a_503_with_retry_after(
@@ -115,6 +174,29 @@ def test_unknown_paths_are_problems_with_a_bounded_metric_label(client: TestClie
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert 'route="unmatched"' in client.get("/metrics").text
+
+
+@pytest.mark.parametrize("keys", [["secret", "garbage"], ["garbage", "secret"]])
+def test_an_api_key_sent_twice_is_refused_whatever_the_order(keys: list[str]) -> None:
+    container = FakeContainer(api_keys=["secret"])
+    with TestClient(create_app(container), raise_server_exceptions=False) as client:
+        headers = [("x-api-key", key) for key in keys] + [("content-type", "application/json")]
+        for path in ("clicks", "clicks/batch", "orders"):
+            response = client.post(f"{API}/{path}", content=b"{}", headers=headers)
+            assert response.status_code == 400, path
+            assert "x-api-key" in response.json()["detail"]
+    assert container.gateway.commands == []
+
+
+def test_an_api_key_holder_is_the_callers_scope() -> None:
+    container = FakeContainer(api_keys=["secret", "other"])
+    with TestClient(create_app(container)) as client:
+        client.post(f"{API}/orders", json=order(), headers={"x-api-key": "secret"})
+        client.post(f"{API}/orders", json=order(), headers={"x-api-key": "other"})
+    first, second = (c.caller for c in container.gateway.commands)
+    assert first is not None
+    assert second not in (None, first)
+    assert "secret" not in first
 
 
 def order() -> dict[str, object]:
