@@ -48,8 +48,8 @@ class Lake:
             return cls(Path(unquote(parts.path)))
         raise ValueError(
             f"FLOWGUARD_LAKE_URI={uri}: the lake must be a file:// URI on a file system the "
-            "driver and every executor mount at the same path (an object store such as s3a:// "
-            "or gs:// can be mounted; docs/batch.md, 'The lake')"
+            "driver and every executor mount at the same path (NFS, EFS, ...); the driver's "
+            "markers and day swaps do not run on s3a:// or gs:// yet (docs/batch.md, 'The lake')"
         )
 
     @property

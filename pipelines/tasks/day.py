@@ -3,6 +3,8 @@
 Each task's output is a marker file holding the BRONZE fingerprint it was built from; a task is
 complete only while that fingerprint is still the warehouse's. run() only delegates to a job."""
 
+import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,9 @@ from pipelines.markers import Fingerprint, invalidate, is_fresh, read_marker, wr
 from pipelines.tasks import context
 from pipelines.tasks.context import BatchContext
 from pipelines.tasks.runlog import Run, recorded
+
+# Which process built an output, recorded in its marker: several workers may share a lake.
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 class DayTask(luigi.Task):
@@ -57,7 +62,9 @@ class DayTask(luigi.Task):
         with recorded(self.ctx.tables, run):
             run.fingerprint = self.consumed_fingerprint()
             run.result = self.build(run)
-            write_marker(self.marker(), run.fingerprint, run_id=run.run_id, **vars(run.result))
+            write_marker(
+                self.marker(), run.fingerprint, run_id=run.run_id, worker=WORKER, **vars(run.result)
+            )
 
     def consumed_fingerprint(self) -> Fingerprint:
         """The BRONZE input this output is built from: the one its requirement recorded."""
