@@ -33,7 +33,8 @@ class SparkService(Service):
     name = "spark"
     external_vars: ClassVar[tuple[str, ...]] = (MASTER_VAR,)
     on_demand = True
-    ready_timeout = 60.0
+    # Three JVMs starting at once on a busy 2-core machine took over a minute (load 11).
+    ready_timeout = 180.0
     stop_grace = 15.0  # workers stop their executors first
 
     def launch(self) -> tuple[list[str], dict[str, str]]:

@@ -17,6 +17,9 @@ command -v java >/dev/null || { echo "start-spark: java is missing; run infra/sy
 # workers themselves (executors get MEMORY, not these).
 export SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1 SPARK_NO_DAEMONIZE=1
 export SPARK_DAEMON_MEMORY=256m SPARK_LOG_DIR="$home/logs" SPARK_PID_DIR="$home"
+# The daemons only schedule and supervise: the client compiler and a serial GC start them with
+# less CPU, which a 2-core machine feels. Executors are not affected.
+export SPARK_DAEMON_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 mkdir -p "$SPARK_LOG_DIR"
 
 children=()

@@ -30,6 +30,7 @@ from tests.support.bronze_datagen import Mix, generate_days, load_catalog
 
 pytestmark = pytest.mark.spark
 D = date(2026, 11, 20)
+PYSPARK_SHELL = "pyspark-shell"  # what PySpark's launcher expects last in PYSPARK_SUBMIT_ARGS
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -55,7 +56,7 @@ def _completed_apps(service: SparkService) -> list[str]:
 
 
 def _seed(batch: Batch) -> None:
-    bronze = generate_days(D, 1, load_catalog(), Mix(clicks_per_day=2_000), seed=23)
+    bronze = generate_days(D, 1, load_catalog(), Mix(clicks_per_day=800), seed=23)
     batch.insert_arrow("ORDERS_RAW", bronze.orders)
     batch.insert_arrow("CLICKS_RAW", bronze.clicks)
 
@@ -72,6 +73,9 @@ def _build_on_the_cluster(root: Path, cluster: dict[str, str]) -> int:
         "FAKESNOW_DB_PATH": str(root / "fakesnow"),
         "FLOWGUARD_WAREHOUSE": "fakesnow",
         "SPARK_DRIVER_MEMORY": "1g",
+        "SPARK_SHUFFLE_PARTITIONS": "2",  # one per executor; the local build uses 1
+        # As the tests' local session: a tiny day pays mostly for compiling generated code.
+        "PYSPARK_SUBMIT_ARGS": f"--conf spark.sql.codegen.wholeStage=false {PYSPARK_SHELL}",
     }
     command = [sys.executable, "-m", "entrypoints.cli", "batch", "run", "--date", D.isoformat()]
     return subprocess.run(command, env=env, cwd=ROOT, timeout=600, check=False).returncode

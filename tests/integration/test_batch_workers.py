@@ -106,7 +106,7 @@ def _assert_each_task_built_once(batch: Batch, days: list[date]) -> None:
 def test_a_backfill_with_two_worker_processes_builds_every_day_once(
     tmp_path: Path, fakesnow_server: SnowflakeConfig, luigi_scheduler_url: str
 ) -> None:
-    days = _days(3)
+    days = _days(2)
     environment = _environment(tmp_path, fakesnow_server)
     batch = _seeded(environment, days[0], len(days))
 
@@ -129,13 +129,14 @@ def test_a_backfill_with_two_worker_processes_builds_every_day_once(
 def test_a_worker_killed_mid_task_leaves_its_day_to_a_peer_that_rebuilds_it(
     tmp_path: Path, fakesnow_server: SnowflakeConfig, luigi_scheduler_url: str
 ) -> None:
-    days = _days(2)
+    days = _days(1)
     environment = _environment(tmp_path, fakesnow_server)
     batch = _seeded(environment, days[0], len(days))
-    victim_day = days[1]
+    victim_day = days[0]
     token = tmp_path / "killed"
-    # Two workers, each with the test plugin: the first to finish the second day's SILVER dies
-    # (SIGKILL) with the data written and the marker not yet renamed into place.
+    # Two workers on one day, each with the test plugin: the one that builds SILVER dies
+    # (SIGKILL) with the data written and the marker not yet renamed into place; the other,
+    # waiting for that task, is the peer that must take the day over.
     crash = ["tests.support.crash_points", f"{victim_day}/SilverTables.json", str(token)]
     worker = ["pipelines.tasks.worker", luigi_scheduler_url, *map(date.isoformat, days)]
     command = [sys.executable, "-m", *crash, *worker]
