@@ -25,12 +25,12 @@ from tests.integration.batch_support import (
     Batch,
     make_batch,
     spark,  # noqa: F401 (fixture)
+    subprocess_spark_env,
 )
 from tests.support.bronze_datagen import Mix, generate_days, load_catalog
 
 pytestmark = pytest.mark.spark
 D = date(2026, 11, 20)
-PYSPARK_SHELL = "pyspark-shell"  # what PySpark's launcher expects last in PYSPARK_SUBMIT_ARGS
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -74,8 +74,7 @@ def _build_on_the_cluster(root: Path, cluster: dict[str, str]) -> int:
         "FLOWGUARD_WAREHOUSE": "fakesnow",
         "SPARK_DRIVER_MEMORY": "1g",
         "SPARK_SHUFFLE_PARTITIONS": "2",  # one per executor; the local build uses 1
-        # As the tests' local session: a tiny day pays mostly for compiling generated code.
-        "PYSPARK_SUBMIT_ARGS": f"--conf spark.sql.codegen.wholeStage=false {PYSPARK_SHELL}",
+        **subprocess_spark_env(),  # as the tests' local session
     }
     command = [sys.executable, "-m", "entrypoints.cli", "batch", "run", "--date", D.isoformat()]
     return subprocess.run(command, env=env, cwd=ROOT, timeout=600, check=False).returncode

@@ -22,6 +22,7 @@ from tests.integration.batch_support import (
     make_batch,
     seed_day,
     spark,  # noqa: F401 (fixture)
+    subprocess_spark_env,
 )
 
 pytestmark = pytest.mark.spark
@@ -35,6 +36,7 @@ def _publish_in_a_process_that_dies_before_the_marker(settings_root: Path) -> in
         "FLOWGUARD_DATA_DIR": str(settings_root / "data"),
         "FAKESNOW_DB_PATH": str(settings_root / "fakesnow"),
         "FLOWGUARD_WAREHOUSE": "fakesnow",
+        **subprocess_spark_env(),
     }
     # The CLI, with the test plugin's crash point before the publish marker's rename.
     crash = ["tests.support.crash_points", "PublishedDay.json", str(settings_root / "killed")]

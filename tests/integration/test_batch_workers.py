@@ -18,7 +18,7 @@ from entrypoints.bootstrap import create_container
 from entrypoints.settings import Settings
 from pipelines.markers import read_marker
 from pipelines.tasks import context
-from tests.integration.batch_support import Batch
+from tests.integration.batch_support import Batch, subprocess_spark_env
 from tests.support.bronze_datagen import Mix, generate_days, load_catalog
 
 pytestmark = pytest.mark.spark
@@ -46,6 +46,8 @@ def _environment(root: Path, warehouse: SnowflakeConfig) -> dict[str, str]:
         "FLOWGUARD_DATA_DIR": str(root / "data"),
         "SPARK_MASTER": "local[1]",
         "SPARK_DRIVER_MEMORY": "1g",
+        "SPARK_SHUFFLE_PARTITIONS": "1",
+        **subprocess_spark_env(),  # as the tests' own session
     }
     return {key: value for key, value in shared.items() if value}
 
