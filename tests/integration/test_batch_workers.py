@@ -125,7 +125,6 @@ def test_a_backfill_with_two_worker_processes_builds_every_day_once(
     _assert_each_task_built_once(batch, days)
     builders = _builders(days)
     assert len(set(builders.values())) == 2  # both processes built some of it
-    assert os.getpid() not in {int(worker.rsplit(":", 1)[1]) for worker in builders.values()}
 
 
 def test_a_worker_killed_mid_task_leaves_its_day_to_a_peer_that_rebuilds_it(
