@@ -5,6 +5,8 @@
 Usage: python -m benchmarks.batch [--quick] [--sizes 100000,1000000] [--through jobs|transforms]
        [--conf spark.some.setting=value ...]  (override a production session setting, for A/Bs)
        [--first-day CLICKS] [--java-home JDK] [--aot-cache-dir DIR]
+       [--master spark://HOST:PORT [--executor-memory 2g]]  (a cluster instead of local[2],
+       e.g. the one `flowguard services up spark` starts; its SPARK_MASTER is in services.env)
 
 The process first builds the day before at --first-day clicks (default 1M) in its fresh JVM and
 reports it apart: that is a one-off `flowguard batch run`. Each size is then built as the next
@@ -65,13 +67,18 @@ def session(
     overrides: list[str],
     java_home: Path | None = None,
     aot_cache_dir: Path | None = None,
+    *,
+    master: str = "local[2]",
+    executor_memory: str | None = None,
 ) -> SparkSession:
-    """The pipeline's own session settings (adapters/spark/session.py), on local[2]; `overrides`
-    (KEY=VALUE, from --conf) are for A/B runs of a setting against the production one."""
+    """The pipeline's own session settings (adapters/spark/session.py), on local[2] or `master`;
+    `overrides` (KEY=VALUE, from --conf) are for A/B runs of a setting against the production
+    one. On a cluster on this host, executors reach the driver over the loopback."""
     options = dict(o.split("=", 1) for o in overrides)
     config = SparkConfig(
-        "local[2]", partitions, "flowguard-bench-batch", options, driver_memory=driver_memory,
-        java_home=java_home, aot_cache_dir=aot_cache_dir,
+        master, partitions, "flowguard-bench-batch", options, driver_memory=driver_memory,
+        java_home=java_home, aot_cache_dir=aot_cache_dir, executor_memory=executor_memory,
+        driver_host=None if master.startswith("local") else "127.0.0.1",
     )  # fmt: skip
     return build_session(config)
 
@@ -95,7 +102,8 @@ def through_jobs(spark: SparkSession, lake: Lake, catalog: Catalog, day: date) -
 def through_transforms(
     spark: SparkSession, lake: Lake, catalog: Catalog, day: date
 ) -> dict[str, float]:
-    read = {k: spark.read.parquet(str(lake.day_dir(t, day))) for k, t in SOURCES.items()}
+    paths = {k: lake.spark_path(lake.day_dir(t, day)) for k, t in SOURCES.items()}
+    read = {k: spark.read.parquet(path) for k, path in paths.items()}
     shops, items = (spark.createDataFrame(t) for t in (catalog.restaurants, catalog.items))
     prior = local_frame(spark, [], USER_FIRST_ORDERS.schema)  # as the jobs build it
     # As the silver job does: parsed order events are cached, they feed two SILVER tables.
@@ -206,14 +214,17 @@ def main(argv: list[str] | None = None) -> None:
         "--aot-cache-dir", type=Path, metavar="DIR",
         help="JDK 25+: the JVM's AOT cache (the first run trains it, later runs start from it)",
     )  # fmt: skip
+    parser.add_argument("--master", default="local[2]", help="Spark master URL (default local[2])")
+    parser.add_argument("--executor-memory", help="on a cluster: each executor's heap")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [100_000] if args.quick else [int(s) for s in args.sizes.split(",")]
     first_day = min(args.first_day, 20_000) if args.quick else args.first_day
     catalog = load_catalog()
     started = time.perf_counter()
     spark = session(
-        args.partitions, args.driver_memory, args.conf, args.java_home, args.aot_cache_dir
-    )
+        args.partitions, args.driver_memory, args.conf, args.java_home, args.aot_cache_dir,
+        master=args.master, executor_memory=args.executor_memory,
+    )  # fmt: skip
     print(f"... Spark session (a fresh JVM) up in {time.perf_counter() - started:.1f} s")
     root = Path(tempfile.mkdtemp(prefix="fg-bench-batch-"))
     try:
@@ -227,7 +238,8 @@ def main(argv: list[str] | None = None) -> None:
             day = DAY + timedelta(n)
             results.append(run_size(spark, catalog, clicks, args.through, root, day=day))
             print(f"... {clicks:,} click events: {results[-1]['spark']:.1f} s", flush=True)
-        print(f"\nbatch benchmark, through {args.through}, local[2], {args.partitions} partitions")
+        where = f"{args.master}, {args.partitions} partitions"
+        print(f"\nbatch benchmark, through {args.through}, {where}")
         if fresh is not None:
             print("first day in a fresh JVM (as `flowguard batch run`):")
             print_runs([fresh])

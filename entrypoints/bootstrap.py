@@ -84,6 +84,9 @@ def _spark_config(settings: Settings) -> SparkConfig:
         java_home=settings.spark_java_home,
         aot_cache_dir=settings.data_dir / "jvm" if settings.spark_aot_cache else None,
         python_call_sites=settings.spark_python_call_sites,
+        driver_host=settings.spark_driver_host,
+        executor_memory=settings.spark_executor_memory,
+        cores_max=settings.spark_cores_max,
     )
 
 
@@ -129,8 +132,11 @@ def _tracking_recorder(app: FlowGuardApp, schema_guard: SchemaLock) -> object:
 
 
 class Container(containers.DeclarativeContainer):
+    # The one source of configuration: the Selectors below are keyed on its fields.
     settings = providers.Singleton(load_settings)
-    config = providers.Configuration()
+    warehouse_kind = settings.provided.warehouse
+    event_store_kind = settings.provided.event_store
+    bus_kind = settings.provided.bus
 
     # --- Warehouse (Snowflake / fakesnow) -------------------------------------------------
     snowflake_config = providers.Singleton(_snowflake_config, settings)
@@ -141,7 +147,7 @@ class Container(containers.DeclarativeContainer):
     )
     # A zero-argument callable returning a new DB-API connection to the warehouse.
     warehouse_connect = providers.Selector(
-        config.warehouse,
+        warehouse_kind,
         fakesnow=providers.Callable(lambda fs: fs.connect, embedded_fakesnow),
         snowflake=providers.Callable(lambda cfg: partial(connect_snowflake, cfg), snowflake_config),
     )
@@ -150,20 +156,20 @@ class Container(containers.DeclarativeContainer):
     catalog = providers.Singleton(FileCatalog, settings.provided.catalog_dir)
     # eventsourcing configuration (PERSISTENCE_MODULE, ...) for FlowGuardApp and the relay.
     event_store_env = providers.Selector(
-        config.event_store,
+        event_store_kind,
         memory=providers.Callable(memory_event_store_env),
         sqlite=providers.Callable(sqlite_event_store_env, settings.provided.sqlite_path),
         postgres=providers.Callable(_postgres_env, settings),
     )
     # Held while a process creates tables, so processes starting together do not race.
     schema_guard = providers.Selector(
-        config.event_store,
+        event_store_kind,
         memory=providers.Object(nullcontext),
         sqlite=providers.Callable(_sqlite_schema_lock, settings),
         postgres=providers.Callable(_postgres_schema_lock, settings),
     )
     failed_event_store = providers.Selector(
-        config.event_store,
+        event_store_kind,
         memory=providers.Singleton(MemoryFailedEventStore),
         sqlite=providers.Singleton(
             SqliteFailedEventStore, providers.Callable(_failed_path, settings)
@@ -183,7 +189,7 @@ class Container(containers.DeclarativeContainer):
     kafka_connection = providers.Singleton(_kafka_connection, settings)
     in_process_bus = providers.Singleton(InProcessBus, settings.provided.kafka_topic_partitions)
     event_publisher = providers.Selector(
-        config.bus,
+        bus_kind,
         inprocess=in_process_bus,
         kafka=providers.Singleton(KafkaEventPublisher, kafka_connection),
     )
@@ -200,7 +206,7 @@ class Container(containers.DeclarativeContainer):
         topics=topics,
         # Raw rows from the store's own tables; in memory, the recorder's notifications.
         log=providers.Selector(
-            config.event_store,
+            event_store_kind,
             memory=providers.Object(None),
             sqlite=providers.Factory(SqliteNotificationLog, flowguard_app.provided.recorder),
             postgres=providers.Factory(PostgresNotificationLog, flowguard_app.provided.recorder),
@@ -208,7 +214,7 @@ class Container(containers.DeclarativeContainer):
     )
     consumer_group = providers.Object("flowguard-bronze")
     message_source = providers.Selector(
-        config.bus,
+        bus_kind,
         inprocess=providers.Factory(
             InProcessMessageSource, in_process_bus, consumer_group, topics.provided.names.call()
         ),
@@ -217,7 +223,7 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     dead_letter_sink = providers.Selector(
-        config.bus,
+        bus_kind,
         inprocess=providers.Singleton(
             InProcessDeadLetterSink, in_process_bus, settings.provided.dead_letter_topic
         ),
@@ -226,7 +232,7 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     bronze_stager = providers.Selector(
-        config.warehouse,
+        warehouse_kind,
         fakesnow=providers.Singleton(FakesnowPandasStager),
         snowflake=providers.Callable(_remote_stager, settings),
     )
@@ -247,5 +253,4 @@ def create_container(settings: Settings | None = None) -> Container:
     settings = settings or load_settings()
     container = Container()
     container.settings.override(providers.Object(settings))
-    container.config.from_dict(settings.model_dump(mode="json"))
     return container

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     warehouse: WarehouseKind = Field(WarehouseKind.FAKESNOW, alias="FLOWGUARD_WAREHOUSE")
 
     data_dir: Path = Field(LOCAL_DIR / "data", alias="FLOWGUARD_DATA_DIR")
+    # Where the batch layer's Parquet and markers live, as a URI the Spark driver and executors
+    # both reach: file:// (default: <data dir>/lake), s3a://, gs:// (docs/batch.md).
+    lake_location: str | None = Field(None, alias="FLOWGUARD_LAKE_URI")
     catalog_dir: Path = Field(PROJECT_ROOT / "data", alias="FLOWGUARD_CATALOG_DIR")
 
     # PostgreSQL event store.
@@ -82,6 +85,13 @@ class Settings(BaseSettings):
         "3g", alias="SPARK_DRIVER_MEMORY", pattern=r"^[1-9][0-9]*[kmgtKMGT]?$"
     )
     spark_java_home: Path | None = Field(None, alias="SPARK_JAVA_HOME")
+    # On a cluster (SPARK_MASTER=spark://...): the address executors reach the driver at, each
+    # executor's heap, and the cores one application may take (Spark's default: all of them).
+    spark_driver_host: str | None = Field(None, alias="SPARK_DRIVER_HOST")
+    spark_executor_memory: str | None = Field(
+        None, alias="SPARK_EXECUTOR_MEMORY", pattern=r"^[1-9][0-9]*[kmgtKMGT]?$"
+    )
+    spark_cores_max: int | None = Field(None, alias="SPARK_CORES_MAX", ge=1)
     # JDK 25+ only: the driver JVM starts from a cache its first run writes (docs/batch.md).
     spark_aot_cache: bool = Field(True, alias="SPARK_AOT_CACHE")
     # Error messages name the Python line of the failing expression; costs planning time.
@@ -105,8 +115,8 @@ class Settings(BaseSettings):
         return self.data_dir / "events.sqlite"
 
     @property
-    def lake_dir(self) -> Path:
-        return self.data_dir / "lake"
+    def lake_uri(self) -> str:
+        return self.lake_location or (self.data_dir / "lake").absolute().as_uri()
 
 
 def load_settings() -> Settings:

@@ -4,20 +4,28 @@ fingerprint of the BRONZE input the output was built from."""
 import hashlib
 import json
 import os
-import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# Fault injection for the crash tests: when this variable names a substring of a marker's path,
-# the process kills itself after writing the temporary file and before the rename.
-CRASH_BEFORE_MARKER_ENV = "FLOWGUARD_CRASH_BEFORE_MARKER"
-
 Fingerprint = Mapping[str, Mapping[str, Any]]
 COMPLETE = "complete"
 INVALIDATED = "invalidated"
+
+# Called with a completion marker's path once its temporary file is durable, just before the
+# rename that makes the output complete: the one instant where the data is written and the
+# marker is not. Nothing is installed in production; the crash tests install an observer that
+# kills the process there (tests/support/crash_points.py).
+MarkerObserver = Callable[[Path], None]
+_before_publish: list[MarkerObserver] = []
+
+
+def observe_before_publish(observer: MarkerObserver) -> Callable[[], None]:
+    """Install `observer`; returns the function that removes it again."""
+    _before_publish.append(observer)
+    return lambda: _before_publish.remove(observer)
 
 
 def write_marker(path: Path, fingerprint: Fingerprint, **details: Any) -> None:
@@ -29,7 +37,7 @@ def write_marker(path: Path, fingerprint: Fingerprint, **details: Any) -> None:
         "written_at": datetime.now(UTC).isoformat(),
         **details,
     }
-    _write_atomically(path, payload, crash_point=True)
+    _write_atomically(path, payload, observed=True)
 
 
 def read_marker(path: Path) -> dict[str, Any] | None:
@@ -90,19 +98,13 @@ def _plain(fingerprint: Fingerprint) -> Any:
     return json.loads(json.dumps(fingerprint, sort_keys=True, default=str))
 
 
-def _write_atomically(path: Path, payload: Mapping[str, Any], crash_point: bool = False) -> None:
+def _write_atomically(path: Path, payload: Mapping[str, Any], observed: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with temporary.open("w") as handle:
         json.dump(payload, handle, sort_keys=True, default=str)
         handle.flush()
         os.fsync(handle.fileno())
-    if crash_point:
-        _maybe_crash(path)
+    for observer in list(_before_publish) if observed else ():
+        observer(path)
     os.replace(temporary, path)
-
-
-def _maybe_crash(path: Path) -> None:
-    target = os.environ.get(CRASH_BEFORE_MARKER_ENV)
-    if target and target in str(path):
-        os.kill(os.getpid(), signal.SIGKILL)

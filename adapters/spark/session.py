@@ -1,6 +1,7 @@
 """SparkSession resource: one local (or cluster) session per process, configured from settings."""
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,24 @@ class SparkConfig:
     # PySpark records the Python line of every column expression, for error messages: about 0.3 s
     # of a 1M day's planning (docs/batch.md). On, errors name the line again.
     python_call_sites: bool = False
+    # On a cluster: the address executors reach the driver at, each executor's heap, and the
+    # cores this application may take (None: Spark's defaults).
+    driver_host: str | None = None
+    executor_memory: str | None = None
+    cores_max: int | None = None
+
+    def cluster_options(self) -> dict[str, str]:
+        """What a cluster master needs beyond local mode; nothing for local[...]."""
+        if self.master.startswith("local"):
+            return {}
+        options = {
+            # Executors run Python (if ever) with the driver's interpreter, the venv's.
+            "spark.pyspark.python": sys.executable,
+            "spark.driver.host": self.driver_host,
+            "spark.executor.memory": self.executor_memory,
+            "spark.cores.max": str(self.cores_max) if self.cores_max else None,
+        }
+        return {key: value for key, value in options.items() if value}
 
 
 def build_session(config: SparkConfig) -> SparkSession:
@@ -72,7 +91,7 @@ def build_session(config: SparkConfig) -> SparkSession:
         .config("spark.driver.extraJavaOptions", driver_options)
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
-    for key, value in config.options.items():
+    for key, value in {**config.cluster_options(), **config.options}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

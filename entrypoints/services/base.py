@@ -30,6 +30,8 @@ class Service(ABC):
     ready_timeout: ClassVar[float] = 45.0
     stop_signal: ClassVar[signal.Signals] = signal.SIGTERM
     stop_grace: ClassVar[float] = 8.0
+    # Started only when named (`services up spark`), not by a bare `services up`.
+    on_demand: ClassVar[bool] = False
 
     def __init__(self, local_dir: Path) -> None:
         self.local_dir = local_dir

@@ -7,6 +7,13 @@ from typing import ClassVar
 from entrypoints.services.base import Service, ServiceError
 
 URL_VAR = "LUIGI_SCHEDULER_URL"
+# A worker silent this long is dead: luigid fails its running task, and a peer rebuilds the day
+# (pipelines/tasks/runner.py). Luigi's default is 60 s, checked once a minute; ours is checked
+# whenever a worker asks for work. Pings come every second, so 20 s spares a busy live worker.
+SCHEDULER_CONFIG = """[scheduler]
+worker_disconnect_delay = 20
+prune_on_get_work = true
+"""
 
 
 class LuigidService(Service):
@@ -16,7 +23,10 @@ class LuigidService(Service):
     def launch(self) -> tuple[list[str], dict[str, str]]:
         port = self.port("http")
         (self.home / "logs").mkdir(parents=True, exist_ok=True)
+        config = self.home / "luigi.cfg"
+        config.write_text(SCHEDULER_CONFIG)
         command = [
+            "env", f"LUIGI_CONFIG_PATH={config}",
             sys.executable, "-c", "from luigi.cmdline import luigid; luigid()",
             "--address", "127.0.0.1", "--port", str(port),
             "--state-path", str(self.home / "state.pickle"),

@@ -14,10 +14,12 @@ from entrypoints.services.fakesnow import FakesnowService
 from entrypoints.services.kafka import KafkaService
 from entrypoints.services.luigid import LuigidService
 from entrypoints.services.postgres import PostgresService
+from entrypoints.services.spark import SparkService
 from entrypoints.settings import PROJECT_ROOT
 
 SERVICE_TYPES: dict[str, type[Service]] = {
-    cls.name: cls for cls in (PostgresService, KafkaService, FakesnowService, LuigidService)
+    cls.name: cls
+    for cls in (PostgresService, KafkaService, FakesnowService, LuigidService, SparkService)
 }
 
 
@@ -29,8 +31,13 @@ class ServiceManager:
         self.environ = configured_environ() if environ is None else dict(environ)
         self.services = {name: cls(local_dir) for name, cls in SERVICE_TYPES.items()}
 
-    def select(self, names: Iterable[str]) -> list[Service]:
-        names = list(names) or list(self.services)
+    def select(self, names: Iterable[str], everything: bool = False) -> list[Service]:
+        """The named services; by default those not on demand, and on-demand ones running."""
+        names = list(names) or [
+            name
+            for name, service in self.services.items()
+            if everything or not service.on_demand or service.pid() is not None
+        ]
         unknown = sorted(set(names) - set(self.services))
         if unknown:
             raise ServiceError(f"unknown services {unknown}; known: {sorted(self.services)}")
@@ -51,7 +58,7 @@ class ServiceManager:
     def down(self, names: Iterable[str] = ()) -> None:
         errors = []
         with self._locked():
-            for service in reversed(self.select(names)):
+            for service in reversed(self.select(names, everything=True)):
                 try:
                     service.down()
                 except (ServiceError, OSError, RuntimeError) as error:  # stop the rest, then report

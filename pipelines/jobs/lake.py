@@ -1,7 +1,11 @@
-"""The lake: Parquet per table and day under settings.lake_dir, each day replaced as a whole.
+"""The lake: Parquet per table and day under the lake URI, each day replaced as a whole.
 
 Layout: `<root>/<layer>/<table>/day=YYYY-MM-DD/` (layer bronze/silver/gold), markers under
-`<root>/_markers/`, work in progress under `<root>/_staging/` (ignored by Spark readers)."""
+`<root>/_markers/`, work in progress under `<root>/_staging/` (ignored by Spark readers).
+
+Spark's driver and executors reach it by URI (`file:///...`), so a cluster whose hosts share a
+mount at the same path works as one machine does. The driver's own files (the Arrow extract,
+markers, the day swap) are POSIX operations, so the lake is a `file://` URI (docs/batch.md)."""
 
 import shutil
 import uuid
@@ -9,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,6 +39,28 @@ PLAIN_COLUMNS = {
 @dataclass(frozen=True)
 class Lake:
     root: Path
+
+    @classmethod
+    def from_uri(cls, uri: str) -> "Lake":
+        """`file:///srv/lake` (or a plain absolute path); other schemes are refused by name."""
+        parts = urlsplit(uri)
+        if parts.scheme in ("", "file") and not parts.netloc:
+            return cls(Path(unquote(parts.path)))
+        raise ValueError(
+            f"FLOWGUARD_LAKE_URI={uri}: the lake must be a file:// URI on a file system the "
+            "driver and every executor mount at the same path (NFS, EFS, ...); the driver's "
+            "markers and day swaps do not run on s3a:// or gs:// yet (docs/batch.md, 'The lake')"
+        )
+
+    @property
+    def uri(self) -> str:
+        return self.spark_path(self.root)
+
+    @staticmethod
+    def spark_path(path: Path) -> str:
+        """What Spark reads or writes: a file:// URI, whatever the cluster's default file system.
+        Not percent-encoded (as Path.as_uri would): Hadoop takes `day%3D...` literally."""
+        return f"file://{path.absolute()}"
 
     def table_dir(self, table: str) -> Path:
         """`SILVER.ORDERS_CLEAN` -> <root>/silver/orders_clean."""
@@ -62,7 +89,7 @@ class Lake:
         writer = frame.write.mode("overwrite")
         for column in PLAIN_COLUMNS.get(table, ()):
             writer = writer.option(f"parquet.enable.dictionary#{column}", "false")
-        writer.parquet(str(staging))
+        writer.parquet(self.spark_path(staging))
         self._swap(staging, self.day_dir(table, day))
         return self.count(table, day)
 
@@ -77,14 +104,14 @@ class Lake:
         return rows
 
     def read_day(self, spark: SparkSession, table: str, day: date, schema: StructType) -> DataFrame:
-        return spark.read.schema(schema).parquet(str(self.day_dir(table, day)))
+        return spark.read.schema(schema).parquet(self.spark_path(self.day_dir(table, day)))
 
     def read_days_before(
         self, spark: SparkSession, table: str, day: date, schema: StructType
     ) -> DataFrame:
         """Every stored day of `table` before `day` (empty when there is none)."""
         paths = sorted(
-            str(path)
+            self.spark_path(path)
             for path in self.table_dir(table).glob("day=*")
             if date.fromisoformat(path.name.removeprefix("day=")) < day
         )

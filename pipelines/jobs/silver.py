@@ -69,4 +69,4 @@ def read_silver(spark: SparkSession, lake: Lake, day: date) -> Silver:
 
 
 def _bronze(spark: SparkSession, lake: Lake, source: str, day: date) -> DataFrame:
-    return spark.read.parquet(str(lake.day_dir(f"BRONZE.{source}", day)))
+    return spark.read.parquet(lake.spark_path(lake.day_dir(f"BRONZE.{source}", day)))

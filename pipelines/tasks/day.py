@@ -3,6 +3,8 @@
 Each task's output is a marker file holding the BRONZE fingerprint it was built from; a task is
 complete only while that fingerprint is still the warehouse's. run() only delegates to a job."""
 
+import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +17,18 @@ from pipelines.jobs.result import JobResult
 from pipelines.jobs.silver import build_silver_day
 from pipelines.markers import Fingerprint, invalidate, is_fresh, read_marker, write_marker
 from pipelines.tasks import context
+from pipelines.tasks.context import BatchContext
 from pipelines.tasks.runlog import Run, recorded
+
+# Which process built an output, recorded in its marker: several workers may share a lake.
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 class DayTask(luigi.Task):
     """Marker, staleness and run log shared by every task of the day."""
 
     day = luigi.DateParameter()
+    restated = 0  # GOLD figures a run changed (set by PublishedDay), for the caller's summary
 
     @property
     def priority(self) -> int:  # type: ignore[override]
@@ -32,25 +39,32 @@ class DayTask(luigi.Task):
     def table_name(self) -> str | None:
         return None
 
+    @property
+    def ctx(self) -> BatchContext:
+        """The process's dependencies, installed by the entry point (pipelines/tasks/context)."""
+        return context.current()
+
     def marker_name(self) -> str:
         return str(self.task_family)
 
     def marker(self) -> Path:
-        return context.lake().marker(self.marker_name(), self.day)
+        return self.ctx.lake.marker(self.marker_name(), self.day)
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(str(self.marker()))
 
     def complete(self) -> bool:
-        return is_fresh(self.marker(), context.current_fingerprint(self.day))
+        return is_fresh(self.marker(), self.ctx.current_fingerprint(self.day))
 
     def run(self) -> None:
         invalidate(self.marker())  # a crash from here on leaves the task incomplete
         run = Run(self.task_family, self.table_name, self.day)
-        with recorded(context.tables(), run):
+        with recorded(self.ctx.tables, run):
             run.fingerprint = self.consumed_fingerprint()
             run.result = self.build(run)
-            write_marker(self.marker(), run.fingerprint, run_id=run.run_id, **vars(run.result))
+            write_marker(
+                self.marker(), run.fingerprint, run_id=run.run_id, worker=WORKER, **vars(run.result)
+            )
 
     def consumed_fingerprint(self) -> Fingerprint:
         """The BRONZE input this output is built from: the one its requirement recorded."""
@@ -65,12 +79,13 @@ class DayTask(luigi.Task):
 class BronzeExtract(DayTask):
     def consumed_fingerprint(self) -> Fingerprint:
         # Measured before copying: rows landing during the copy make the next check stale.
-        fingerprint = input_fingerprint(context.tables(), self.day)
-        context.remember_fingerprint(self.day, fingerprint)
+        ctx = self.ctx
+        fingerprint = input_fingerprint(ctx.tables, self.day)
+        ctx.remember_fingerprint(self.day, fingerprint)
         return fingerprint
 
     def build(self, run: Run) -> JobResult:
-        return extract_day(context.tables(), context.lake(), self.day)
+        return extract_day(self.ctx.tables, self.ctx.lake, self.day)
 
 
 class SilverTables(DayTask):
@@ -78,7 +93,8 @@ class SilverTables(DayTask):
         return BronzeExtract(day=self.day)
 
     def build(self, run: Run) -> JobResult:
-        return build_silver_day(context.spark(), context.lake(), context.catalog_rows(), self.day)
+        ctx = self.ctx
+        return build_silver_day(ctx.spark(), ctx.lake, ctx.catalog_rows, self.day)
 
 
 class GoldTable(DayTask):
@@ -95,13 +111,12 @@ class GoldTable(DayTask):
         return SilverTables(day=self.day)
 
     def build(self, run: Run) -> JobResult:
-        return build_gold_day(context.spark(), context.lake(), str(self.table), self.day)
+        ctx = self.ctx
+        return build_gold_day(ctx.spark(), ctx.lake, str(self.table), self.day)
 
 
 class PublishedDay(DayTask):
     """SILVER and GOLD of the day in the warehouse; the day's last task."""
-
-    restated = 0  # GOLD figures this run changed, for the caller's summary
 
     def requires(self) -> list[GoldTable]:
         return [GoldTable(day=self.day, table=name) for name in GOLD_NAMES]
@@ -110,7 +125,7 @@ class PublishedDay(DayTask):
         previous: dict[str, Any] = read_marker(self.marker()) or {}
         change = InputChange(self.day, old=previous.get("fingerprint"), new=run.fingerprint or {})
         result, self.restated = publish_day(
-            context.tables(), context.lake(), self.day, change, run.run_id
+            self.ctx.tables, self.ctx.lake, self.day, change, run.run_id
         )
         return result
 

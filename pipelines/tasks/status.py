@@ -34,18 +34,18 @@ def day_states(days: Sequence[date]) -> dict[date, dict[str, TaskState]]:
     if not days:
         return {}
     runs = _latest_runs(min(days), max(days))
-    with context.fresh_fingerprints():
+    with context.current().fresh_fingerprints():
         return {day: _states(day, runs) for day in days}
 
 
 def _states(
     day: date, runs: dict[tuple[str, str | None, date], dict[str, Any]]
 ) -> dict[str, TaskState]:
-    fingerprint = context.current_fingerprint(day)
+    fingerprint = context.current().current_fingerprint(day)
     states = {}
     for title, family, table in COLUMNS:
         name = f"{family}-{table}" if table else family
-        marker = read_marker(context.lake().marker(name, day))
+        marker = read_marker(context.current().lake.marker(name, day))
         states[title] = _state(marker, runs.get((family, table, day)), fingerprint)
     return states
 
@@ -69,7 +69,7 @@ def _after(run: dict[str, Any], marker: dict[str, Any] | None) -> bool:
 
 
 def _latest_runs(start: date, end: date) -> dict[tuple[str, str | None, date], dict[str, Any]]:
-    rows = context.tables().read_rows("GOLD.PIPELINE_RUNS", "METRIC_DATE", start, end)
+    rows = context.current().tables.read_rows("GOLD.PIPELINE_RUNS", "METRIC_DATE", start, end)
     latest: dict[tuple[str, str | None, date], dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: r["STARTED_AT"]):
         latest[(row["TASK"], row["TABLE_NAME"], row["METRIC_DATE"])] = row
@@ -78,7 +78,7 @@ def _latest_runs(start: date, end: date) -> dict[tuple[str, str | None, date], d
 
 def last_published() -> date | None:
     """The newest day with a publish marker (current or not): where the schedule resumes."""
-    root = context.lake().root / "_markers"
+    root = context.current().lake.root / "_markers"
     days = [
         date.fromisoformat(path.parent.name)
         for path in root.glob("*/PublishedDay.json")

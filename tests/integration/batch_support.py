@@ -31,6 +31,13 @@ GOLD_TABLES = (
 )
 
 
+def subprocess_spark_env() -> dict[str, str]:
+    """SPARK_TEST_OPTIONS for the Spark session of a process a test starts: PySpark's launcher
+    reads PYSPARK_SUBMIT_ARGS, which must end with `pyspark-shell`."""
+    confs = " ".join(f"--conf {key}={value}" for key, value in SPARK_TEST_OPTIONS.items())
+    return {"PYSPARK_SUBMIT_ARGS": f"{confs} pyspark-shell"}
+
+
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
     session = build_session(SparkConfig("local[2]", 1, options=SPARK_TEST_OPTIONS))

@@ -14,7 +14,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from pipelines.jobs.gold import GOLD_NAMES
-from pipelines.markers import CRASH_BEFORE_MARKER_ENV, is_fresh, read_marker
+from pipelines.markers import is_fresh, read_marker
 from pipelines.tasks import context
 from pipelines.tasks.day import GoldTable
 from pipelines.tasks.runner import pending_days, run_days
@@ -22,6 +22,7 @@ from tests.integration.batch_support import (
     make_batch,
     seed_day,
     spark,  # noqa: F401 (fixture)
+    subprocess_spark_env,
 )
 
 pytestmark = pytest.mark.spark
@@ -35,9 +36,12 @@ def _publish_in_a_process_that_dies_before_the_marker(settings_root: Path) -> in
         "FLOWGUARD_DATA_DIR": str(settings_root / "data"),
         "FAKESNOW_DB_PATH": str(settings_root / "fakesnow"),
         "FLOWGUARD_WAREHOUSE": "fakesnow",
-        CRASH_BEFORE_MARKER_ENV: "PublishedDay.json",
+        **subprocess_spark_env(),
     }
-    command = [sys.executable, "-m", "entrypoints.cli", "batch", "run", "--date", D.isoformat()]
+    # The CLI, with the test plugin's crash point before the publish marker's rename.
+    crash = ["tests.support.crash_points", "PublishedDay.json", str(settings_root / "killed")]
+    cli = ["entrypoints.cli", "batch", "run", "--date", D.isoformat()]
+    command = [sys.executable, "-m", *crash, *cli]
     return subprocess.run(command, env=env, cwd=ROOT, timeout=300, check=False).returncode
 
 
@@ -53,8 +57,9 @@ def test_a_publish_killed_before_its_marker_leaves_the_day_incomplete_and_a_reru
     batch.release_warehouse()
 
     assert _publish_in_a_process_that_dies_before_the_marker(tmp_path) == -signal.SIGKILL
+    assert (tmp_path / "killed").exists()  # by the crash point, not by something else
 
-    marker = context.lake().marker("PublishedDay", D)
+    marker = context.current().lake.marker("PublishedDay", D)
     assert read_marker(marker) is None
     assert list(marker.parent.glob(".PublishedDay.json.*.tmp"))  # died between write and rename
     written = batch.sql("SELECT TOTAL_ORDERS FROM GOLD.DAILY_GMV_METRICS")
@@ -63,7 +68,7 @@ def test_a_publish_killed_before_its_marker_leaves_the_day_incomplete_and_a_reru
 
     assert run_days([D]).succeeded
 
-    assert is_fresh(marker, context.current_fingerprint(D))
+    assert is_fresh(marker, context.current().current_fingerprint(D))
     (gmv,) = batch.gold(D)["GOLD.DAILY_GMV_METRICS"]
     assert gmv[1:5] == (3, 2, 1, Decimal("1608.00"))
     assert batch.sql("SELECT COUNT(*), COUNT(DISTINCT ORDER_ID) FROM SILVER.ORDERS_CLEAN") == [

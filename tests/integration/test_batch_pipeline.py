@@ -89,7 +89,7 @@ def test_running_a_day_twice_gives_identical_gold(built: Batch) -> None:
 
 
 def test_a_late_event_makes_the_day_stale_restates_gold_and_records_why(built: Batch) -> None:
-    old_fingerprint = read_marker(context.lake().marker("PublishedDay", D))["fingerprint"]
+    old_fingerprint = read_marker(context.current().lake.marker("PublishedDay", D))["fingerprint"]
     late = status("o1", "u1", 4, "cancelled", datetime(2026, 11, 20, 11), ingested_at=utc_now())
     built.insert_bronze("ORDERS_RAW", [late])
     assert pending_days([D]) == [D]

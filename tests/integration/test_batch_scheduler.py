@@ -1,6 +1,6 @@
-"""A backfill under a real luigid: three generated days built by two worker threads, listed as
-done by the scheduler, consistent across GOLD tables, and skipped when asked again (RangeDaily's
-missing-days-only behaviour)."""
+"""A backfill under a real luigid: three generated days built by this process's worker, listed
+as done by the scheduler, consistent across GOLD tables, and skipped when asked again (RangeDaily's
+missing-days-only behaviour). Several worker processes: test_batch_workers.py."""
 
 import json
 import random
@@ -45,7 +45,7 @@ def test_a_three_day_backfill_runs_under_luigid_and_is_visible_there(
     batch.insert_arrow("ORDERS_RAW", bronze.orders)
     batch.insert_arrow("CLICKS_RAW", bronze.clicks)
 
-    result = run_days(days, workers=2, scheduler_url=luigi_scheduler_url)
+    result = run_days(days, workers=1, scheduler_url=luigi_scheduler_url)
 
     assert result.succeeded
     assert result.pending == days

@@ -29,7 +29,7 @@ def test_worker_threads_asking_for_spark_at_once_start_a_single_session() -> Non
 
     def ask() -> None:
         barrier.wait()
-        seen.append(context.spark())
+        seen.append(context.current().spark())
 
     threads = [threading.Thread(target=ask) for _ in range(4)]
     for thread in threads:

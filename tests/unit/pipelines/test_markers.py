@@ -8,6 +8,7 @@ from pipelines.markers import (
     digest,
     invalidate,
     is_fresh,
+    observe_before_publish,
     read_marker,
     write_marker,
 )
@@ -61,3 +62,24 @@ def test_the_change_description_names_rows_and_ingestion_times() -> None:
 def test_digests_are_stable_and_distinguish_fingerprints() -> None:
     assert digest(FP) == digest(json.loads(json.dumps(FP)))
     assert digest(FP) != digest(LATE)
+
+
+def test_an_observer_runs_when_the_data_is_durable_and_before_the_marker_exists(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "m" / "task.json"
+    seen: list[tuple[Path, bool, int]] = []
+
+    def observer(path: Path) -> None:
+        pending = list(path.parent.glob(".task.json.*.tmp"))
+        seen.append((path, path.exists(), len(pending)))
+
+    remove = observe_before_publish(observer)
+    try:
+        write_marker(marker, FP)
+        invalidate(marker)  # not a completion: not observed
+    finally:
+        remove()
+    write_marker(marker, FP)
+
+    assert seen == [(marker, False, 1)]

@@ -1,5 +1,6 @@
 """Spark settings from the environment reach the one SparkConfig, and bad values are refused."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,18 @@ def test_a_driver_memory_that_is_not_a_jvm_size_is_refused_by_name(
 def test_the_settings_default_to_what_the_benchmark_measures() -> None:
     assert Settings.model_fields["spark_driver_memory"].default == SparkConfig.driver_memory
     assert Settings.model_fields["spark_python_call_sites"].default == SparkConfig.python_call_sites
+
+
+def test_a_cluster_master_gets_the_cluster_options_and_local_mode_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SPARK_MASTER", "spark://10.1.2.3:7077")
+    monkeypatch.setenv("SPARK_DRIVER_HOST", "10.1.2.4")
+    monkeypatch.setenv("SPARK_EXECUTOR_MEMORY", "2g")
+    monkeypatch.setenv("SPARK_CORES_MAX", "4")
+    options = Container().spark_config().cluster_options()
+    assert options["spark.driver.host"] == "10.1.2.4"
+    assert options["spark.executor.memory"] == "2g"
+    assert options["spark.cores.max"] == "4"
+    assert options["spark.pyspark.python"] == sys.executable  # the venv's, on every executor
+    assert SparkConfig("local[2]", driver_host="10.1.2.4").cluster_options() == {}
