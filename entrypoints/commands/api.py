@@ -4,8 +4,6 @@ from typing import Annotated
 
 import typer
 
-from entrypoints.api import serving
-
 HEALTHCHECK_SECONDS = 60
 
 
@@ -16,6 +14,10 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Serve the API (ready when GET /readyz answers 200)."""
+    from entrypoints.api import serving
+    from entrypoints.commands.preflight import port_is_free
+
+    port_is_free(host, port)
     # uvicorn's run, each worker on a socket of its own (see entrypoints/api/serving.py).
     serving.run(
         "entrypoints.api.main:build",
