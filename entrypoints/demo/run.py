@@ -135,7 +135,8 @@ def _conclude(
     published = sum(facts.published.values())
     quality = quality_figures(outcome, published, connect, gold, days)
     reconciliation = reconcile(facts, gold["daily_gmv_metrics"], days)
-    print_gold(console, gold)
+    restaurants = {shop.restaurant_id: shop.name for shop in container.catalog().restaurants()}
+    print_gold(console, gold, restaurants)
     print_quality(console, quality)
     print_reconciliation(console, reconciliation)
     timing = ", ".join(f"{step} {value:.0f}s" for step, value in seconds.items())
@@ -147,6 +148,7 @@ def _conclude(
         "events published": str(published),
     }
     write_report(
-        ReportData("FlowGuard demo report", gold, quality, reconciliation, run_facts), report
+        ReportData("FlowGuard demo report", gold, quality, reconciliation, run_facts, restaurants),
+        report,
     )
     return DemoResult(days, gold, reconciliation, report, seconds)
