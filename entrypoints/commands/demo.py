@@ -1,7 +1,7 @@
 """`flowguard demo`: serve, simulate through HTTP, stream to BRONZE, build GOLD, report and
 reconcile, on the embedded set by default."""
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,14 +14,16 @@ from entrypoints.commands.up import checked_container, serve_until_interrupted, 
 SMALL_DAYS = {"spark.sql.codegen.wholeStage": "false"}
 DEMO_SEED = 7
 DEMO_WORKERS = 3  # the demo's days are built at once, on one Spark session
-Port = Annotated[int, typer.Option(help="TCP port of the API and pages (with --serve).")]
+Port = Annotated[
+    int | None, typer.Option(help="Serve the dashboard on this port afterwards (as --serve).")
+]
 
 
 def demo(
     *, seed: Annotated[int, typer.Option(help="Same seed, same traffic, same GOLD.")] = DEMO_SEED,
     days: Days = 3, users: Users = 2000, start: Start = None,
     serve: Annotated[bool, typer.Option(help="Keep serving the dashboard afterwards.")] = False,
-    port: Port = 8000,
+    port: Port = None,
 ) -> None:  # fmt: skip
     """Serve, simulate through HTTP, stream to BRONZE, build GOLD, report and reconcile."""
     from rich.console import Console
@@ -33,8 +35,10 @@ def demo(
     from entrypoints.simulator.plan import TrafficConfig
 
     console = Console()
+    serve = serve or port is not None
+    port = (port or 8000) if serve else 0
     _refuse_when_up_runs()
-    container = checked_container("127.0.0.1", port if serve else 0, "the demo needs it alone")
+    container = checked_container("127.0.0.1", port, "the demo needs it alone")
     _tune_spark(container)
     data_dir = container.settings().data_dir
     report = data_dir / "demo-report.html"
@@ -42,7 +46,7 @@ def demo(
     traffic = TrafficConfig(seed=seed, days=days, users=users, start=first)
     console.rule(f"FlowGuard demo: {days} days, {users} shoppers, seed {seed}")
     builder = Builder(container, workers=DEMO_WORKERS)
-    stack = Stack(container, port=port if serve else 0, builder=builder)
+    stack = Stack(container, port=port, builder=builder)
     try:
         stack.start()
         with announced(data_dir, "demo", stack.url):
@@ -109,5 +113,3 @@ def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
     app.command("up")(up)
 
-
-__all__ = ["datetime", "register"]
