@@ -5,7 +5,6 @@ command modules import the heavy libraries (Spark, Snowflake, eventsourcing) ins
 commands, never at the top."""
 
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
@@ -31,6 +30,8 @@ def _version(value: bool) -> None:
 
 
 def _installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("flowguard")
     except PackageNotFoundError:
