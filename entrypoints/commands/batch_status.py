@@ -7,7 +7,7 @@ from typing import Any
 # (column title, task family, table) in pipeline order, as pipelines/tasks/status.py has them.
 TITLES = ("extract", "silver", "gmv", "items", "funnel", "hourly", "cohorts", "publish")
 _STYLE = {"built": "green", "stale": "yellow", "failed": "bold red"}
-_LABEL = {"built": "ok", "stale": "stale", "failed": "FAILED"}
+_LABEL = {"built": "ok", "stale": "stale", "failed": "FAIL"}
 
 
 def states_as_json(states: Mapping[date, Mapping[str, Any]], today: date) -> list[dict[str, Any]]:
@@ -26,16 +26,17 @@ def states_as_json(states: Mapping[date, Mapping[str, Any]], today: date) -> lis
 
 
 def status_table(days: list[dict[str, Any]]) -> Any:
-    from rich import box
     from rich.table import Table
 
-    title = "batch tasks per day: ok / stale / FAILED / - (missing), last run time"
-    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False)
+    title = "tasks per day: ok / stale / FAIL / - (missing), last run time; * = today"
+    # No column rules: eight columns of "FAIL 21m" and the day fit 80 columns with one space.
+    table = Table(title=title, box=None, padding=(0, 1, 0, 0), pad_edge=False,
+                  header_style="bold underline")  # fmt: skip
     table.add_column("day", no_wrap=True)
     for name in TITLES:
         table.add_column(name, no_wrap=True)
     for day in days:
-        label = day["day"][5:] + (" today" if day["not_over"] else "")
+        label = day["day"][5:] + ("*" if day["not_over"] else "")
         table.add_row(label, *(_cell(day["tasks"].get(name, {})) for name in TITLES))
     return table
 
@@ -44,8 +45,12 @@ def _cell(task: Mapping[str, Any]) -> str:
     state = task.get("state", "missing")
     style = _STYLE.get(state, "dim")
     seconds = task.get("duration_s")
-    duration = f" {seconds:.0f}s" if seconds is not None and state != "missing" else ""
-    return f"[{style}]{_LABEL.get(state, '-')}{duration}[/]"
+    shown = seconds is not None and state in ("built", "failed")
+    return f"[{style}]{_LABEL.get(state, '-')}{' ' + _short(seconds) if shown else ''}[/]"
+
+
+def _short(seconds: float) -> str:
+    return f"{seconds:.0f}s" if seconds < 99.5 else f"{seconds / 60:.0f}m"
 
 
 def failures(days: list[dict[str, Any]]) -> list[str]:
