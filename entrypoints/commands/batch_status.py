@@ -45,8 +45,8 @@ def _cell(task: Mapping[str, Any]) -> str:
     state = task.get("state", "missing")
     style = _STYLE.get(state, "dim")
     seconds = task.get("duration_s")
-    shown = seconds is not None and state in ("built", "failed")
-    return f"[{style}]{_LABEL.get(state, '-')}{' ' + _short(seconds) if shown else ''}[/]"
+    duration = f" {_short(seconds)}" if seconds is not None and state in ("built", "failed") else ""
+    return f"[{style}]{_LABEL.get(state, '-')}{duration}[/]"
 
 
 def _short(seconds: float) -> str:

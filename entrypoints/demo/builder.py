@@ -206,4 +206,5 @@ def _luigi_in_threads() -> None:
     # Luigi's worker installs a SIGUSR1 handler, which only the main thread may do.
     import luigi.configuration
 
-    luigi.configuration.get_config().set("worker", "no_install_shutdown_handler", "true")
+    config = luigi.configuration.get_config()  # type: ignore[no-untyped-call]
+    config.set("worker", "no_install_shutdown_handler", "true")

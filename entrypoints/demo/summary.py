@@ -76,9 +76,7 @@ def print_peaks(console: Console, gold: dict[str, list[dict[str, Any]]]) -> None
     console.print(f"[bold]Busiest hours[/] (UTC, all days): {peaks}\n")
 
 
-def print_items(
-    console: Console, rows: list[dict[str, Any]], restaurants: dict[str, str]
-) -> None:
+def print_items(console: Console, rows: list[dict[str, Any]], restaurants: dict[str, str]) -> None:
     revenue: dict[str, list[Any]] = {}
     for r in rows:
         entry = revenue.setdefault(r["ITEM_ID"], [_item_label(r, restaurants), 0, 0, 0.0])
@@ -118,7 +116,9 @@ def print_cohorts(console: Console, rows: list[dict[str, Any]]) -> None:
 
 
 def print_quality(console: Console, figures: list[QualityFigure]) -> None:
-    table = _table("Data quality: duplicates caught and records refused", ["stage", "what", "count"])
+    table = _table(
+        "Data quality: duplicates caught and records refused", ["stage", "what", "count"]
+    )
     table.columns[1].justify = "left"
     for figure in figures:
         table.add_row(figure.stage, figure.label, f"{figure.value:,}")

@@ -36,7 +36,8 @@ def _order_now(base: str) -> None:
     items = httpx.get(f"{base}{API}/catalog/items", params={"restaurant_id": "rst_001"}).json()
     body = {
         "user_id": "user-live", "restaurant_id": "rst_001", "payment_method": "upi",
-        "session_id": "live-session", "lines": [{"item_id": items["items"][0]["item_id"], "quantity": 2}],
+        "session_id": "live-session",
+        "lines": [{"item_id": items["items"][0]["item_id"], "quantity": 2}],
     }  # fmt: skip
     assert httpx.post(f"{base}{API}/orders", json=body).status_code == 201
 
@@ -71,7 +72,8 @@ def test_the_dashboard_charts_read_right(tmp_path: Path) -> None:
         swatches = page.eval_on_selector_all(
             "svg[data-chart=daily-gmv] .swatch", "s => s.map(x => getComputedStyle(x).fill)"
         )
-        assert len(swatches) == 2 and len(set(swatches)) == 2, swatches
+        assert len(swatches) == 2, swatches
+        assert len(set(swatches)) == 2, swatches
         assert "rgb(107, 115, 133)" not in swatches  # the muted grey of axis text
 
         money = _ticks(page, "daily-gmv")

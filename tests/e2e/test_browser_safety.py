@@ -66,7 +66,9 @@ def test_failed_events_and_item_names_with_markup_show_as_text(tmp_path: Path) -
     assert 'http-equiv="Content-Security-Policy"' in report.read_text()
     with running_stack(tmp_path / "stack", streaming=False) as (_, stack), sync_playwright() as pw:
         bad = {"session_id": "s", "event_type": "hover", "restaurant_id": "r", "page": PAYLOAD}
-        assert httpx.post(f"{stack.url}{API}/clicks/batch", json={"events": [bad]}).status_code == 202
+        assert (
+            httpx.post(f"{stack.url}{API}/clicks/batch", json={"events": [bad]}).status_code == 202
+        )
         browser = chromium_browser(pw)
         for url in (report.as_uri(), f"{stack.url}/dashboard"):
             page = browser.new_page()

@@ -42,7 +42,9 @@ def _embedded_env(local_dir: Path) -> dict[str, str]:
     }
 
 
-def _flowguard(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def _flowguard(
+    env: dict[str, str], *args: str, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "entrypoints.cli", *args]
     return subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -111,11 +113,13 @@ def test_commands_run_against_a_running_up_without_a_restart(
 
     simulate = _flowguard(env, "simulate", "--target", base, "--days", "2", "--users", "200")
     assert simulate.returncode == 0, simulate.stdout + simulate.stderr
-    assert "orders.placed" in simulate.stdout and "seed " in simulate.stdout
+    assert "orders.placed" in simulate.stdout
+    assert "seed " in simulate.stdout
 
     run = _flowguard(env, "batch", "run", "--date", YESTERDAY)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "flowguard up" in run.stdout and "built 1 day(s)" in run.stdout
+    assert "flowguard up" in run.stdout
+    assert "built 1 day(s)" in run.stdout
     assert _orders(base, YESTERDAY) > before  # the new traffic is in yesterday's GOLD
 
     status = _flowguard(env, "batch", "status", "--json")
@@ -129,7 +133,8 @@ def test_commands_run_against_a_running_up_without_a_restart(
 
     demo = _flowguard(env, "demo")
     assert demo.returncode == 1
-    assert "flowguard up" in demo.stderr and "simulate --target" in demo.stderr
+    assert "flowguard up" in demo.stderr
+    assert "simulate --target" in demo.stderr
     assert len(demo.stderr.strip().splitlines()) == 1
 
 

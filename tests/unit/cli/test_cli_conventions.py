@@ -31,7 +31,8 @@ def test_every_explained_error_is_one_line_with_an_exit_status() -> None:
     ]
     for error in errors:
         message, code = explain(error)
-        assert "\n" not in message and code != 0, message
+        assert "\n" not in message, message
+        assert code != 0, message
     assert explain(errors[0]) == ("nothing here: say it on one line", 2)
     assert "127.0.0.1:1" in explain(errors[1])[0]
     assert "process 42" in explain(errors[4])[0]
@@ -42,7 +43,9 @@ def test_version_and_help_answer() -> None:
     runner = CliRunner()
     assert runner.invoke(cli.app, ["--version"]).output.startswith("flowguard ")
     shown = runner.invoke(cli.app, ["--help"]).output
-    assert "--help" in shown and "<bool>" not in shown and "up " in shown
+    assert "--help" in shown
+    assert "<bool>" not in shown
+    assert "up " in shown
 
 
 def test_a_running_stack_is_found_while_announced_and_not_after(tmp_path: Path) -> None:
@@ -69,7 +72,9 @@ def test_the_demo_tables_fit_80_columns_without_cutting_a_figure() -> None:
     gold = sample_gold()
     figures = {"orders": "1,234", "delivered": "1,200", "gmv": "1756912.00"}
     days = [ReconciledDay("2026-11-21", figures, figures)]
-    quality = [QualityFigure("API (event store)", "click retries stored once (duplicates caught)", 3)]
+    quality = [
+        QualityFigure("API (event store)", "click retries stored once (duplicates caught)", 3)
+    ]
     names = {"rst_001": "A restaurant with a rather long name indeed"}
     lines = _rendered(lambda c: print_gold(c, gold, names))
     lines += _rendered(lambda c: print_quality(c, quality))
@@ -77,7 +82,8 @@ def test_the_demo_tables_fit_80_columns_without_cutting_a_figure() -> None:
     assert all(len(line) <= 80 for line in lines)
     assert not any("…" in line for line in lines), "\n".join(lines)
     text = "\n".join(lines)
-    assert "2026-11-21" in text and "1756912.00 / 1756912.00" in text
+    assert "2026-11-21" in text
+    assert "1756912.00 / 1756912.00" in text
 
 
 def test_the_batch_status_table_fits_80_columns() -> None:
@@ -86,5 +92,6 @@ def test_the_batch_status_table_fits_80_columns() -> None:
              "tasks": {name: task for name in ("extract", "silver", "gmv", "items", "funnel",
                                                 "hourly", "cohorts", "publish")}}]  # fmt: skip
     lines = _rendered(lambda c: c.print(status_table(days)))
-    assert all(len(line) <= 80 for line in lines) and "11-21*" in "\n".join(lines)
+    assert all(len(line) <= 80 for line in lines)
+    assert "11-21*" in "\n".join(lines)
     assert not any("…" in line for line in lines), "\n".join(lines)

@@ -118,7 +118,8 @@ def test_fresh_traffic_ends_now_and_has_new_ids(catalog: SimCatalog) -> None:
     times = [e.occurred_at for p in first for e in p.clicks() if e.valid]
     times += [o.occurred_at for p in first for o in p.orders]
     times += [c.occurred_at for p in first for c in p.status_changes()]
-    assert times and all(now - timedelta(days=1) <= t <= now for t in times)
+    assert times
+    assert all(now - timedelta(days=1) <= t <= now for t in times)
     assert {p.day for p in first} == {date(2026, 11, 20), date(2026, 11, 21)}
     other = plan_traffic(catalog, TrafficConfig(seed=102, days=1, users=300, until=now))
     ids = {e.event_id for p in first for e in p.clicks()}
