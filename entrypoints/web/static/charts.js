@@ -125,7 +125,8 @@
     spec.values.forEach((value, i) => {
       const y = 6 + i * row;
       const w = ((W - L - R) * value) / max;
-      text(root, L - 8, y + row / 2 + 4, spec.labels[i], { class: "label", "text-anchor": "end" });
+      const label = spec.labels[i].length > 30 ? spec.labels[i].slice(0, 29) + "…" : spec.labels[i];
+      text(root, L - 8, y + row / 2 + 4, label, { class: "label", "text-anchor": "end" });
       const bar = el("rect", {
         x: L, y: y + 3, width: Math.max(w, 1), height: row - 8, rx: 3,
         fill: (spec.colors && spec.colors[i]) || spec.color || PALETTE[1], class: "bar",
