@@ -101,7 +101,11 @@ def builds(workers: int = 1, scheduler_url: str | None = None) -> Iterator[Build
     if running is not None:
         chosen = RemoteBuilds(running, settings.api_keys[0] if settings.api_keys else None)
     else:
-        chosen = LocalBuilds(create_container(settings), workers, scheduler_url)
+        from entrypoints.commands.preflight import warehouse_answers
+
+        container = create_container(settings)
+        warehouse_answers(container)  # e.g. the embedded one held by another process: one line
+        chosen = LocalBuilds(container, workers, scheduler_url)
     try:
         yield chosen
     finally:
