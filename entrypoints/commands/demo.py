@@ -13,7 +13,7 @@ from entrypoints.commands.up import checked_container, serve_until_interrupted, 
 
 SMALL_DAYS = {"spark.sql.codegen.wholeStage": "false"}
 DEMO_SEED = 7
-DEMO_WORKERS = 3  # the demo's days are built at once, on one Spark session
+DEMO_WORKERS = 1  # measured: three cold days at once on 2 cores took 3x longer
 Port = Annotated[
     int | None, typer.Option(help="Serve the dashboard on this port afterwards (as --serve).")
 ]
