@@ -87,7 +87,8 @@ def _tune_spark(container: Any) -> None:
     # Everything runs on this host; saying so spares a warning about the loopback hostname.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     config = container.spark_config()
-    spark = replace(config, options={**config.options, **SMALL_DAYS})
+    # One shuffle partition, as the tests run: a demo day is a few thousand rows per table.
+    spark = replace(config, shuffle_partitions=1, options={**config.options, **SMALL_DAYS})
     container.spark_config.override(providers.Object(spark))
 
 
