@@ -136,6 +136,10 @@ def test_commands_run_against_a_running_up_without_a_restart(
     assert "flowguard up" in demo.stderr
     assert "simulate --target" in demo.stderr
     assert len(demo.stderr.strip().splitlines()) == 1
+    second = _flowguard(env, "up", "--port", "0")
+    assert second.returncode == 1
+    assert "already serves" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
 
 
 def test_the_dashboard_shows_todays_orders_live(demo_then_up: tuple[dict[str, str], str]) -> None:
