@@ -75,6 +75,6 @@ def _warehouse_lock(error: BaseException) -> str | None:
     pid = re.search(r"PID (\d+)", text)
     holder = f"process {pid.group(1)}" if pid else "another process"
     return (
-        f"the embedded warehouse is held by {holder}: stop it, or run this command while "
-        "`flowguard up` runs (it then asks `up`)"
+        f"the embedded warehouse is held by {holder} (one process at a time may open it): "
+        "stop that process first"
     )
