@@ -61,7 +61,7 @@ def _answers(url: str) -> bool:
 @pytest.fixture(scope="module")
 def demo_then_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], str]]:
     env = _embedded_env(tmp_path_factory.mktemp("newcomer"))
-    demo = _flowguard(env, "demo", "--days", "1", "--users", "60")
+    demo = _flowguard(env, "demo", "--days", "1", "--users", "40")
     assert demo.returncode == 0, demo.stdout + demo.stderr
     port = free_port()
     up = subprocess.Popen(
@@ -111,7 +111,7 @@ def test_commands_run_against_a_running_up_without_a_restart(
     before = _orders(base, YESTERDAY)
     assert before > 0  # the demo built yesterday
 
-    simulate = _flowguard(env, "simulate", "--target", base, "--days", "2", "--users", "200")
+    simulate = _flowguard(env, "simulate", "--target", base, "--days", "2", "--users", "120")
     assert simulate.returncode == 0, simulate.stdout + simulate.stderr
     assert "orders.placed" in simulate.stdout
     assert "seed " in simulate.stdout
