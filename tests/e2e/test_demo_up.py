@@ -61,7 +61,7 @@ def _answers(url: str) -> bool:
 @pytest.fixture(scope="module")
 def demo_then_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], str]]:
     env = _embedded_env(tmp_path_factory.mktemp("newcomer"))
-    demo = _flowguard(env, "demo", "--days", "1", "--users", "40")
+    demo = _flowguard(env, "demo", "--days", "1", "--users", "150")
     assert demo.returncode == 0, demo.stdout + demo.stderr
     port = free_port()
     up = subprocess.Popen(
