@@ -59,16 +59,20 @@ def run_demo(
     seconds: dict[str, float] = {}
     _warm_spark(container)
     builder = stack.builder or Builder(container).start()
-    with _progress(console) as progress:
-        started = time.monotonic()
-        early = _EarlyBuilds(container, builder, days, progress)
-        outcome = _simulate(stack.url, traffic, progress, early.day_sent)
-        seconds["simulate"] = time.monotonic() - started
-        facts = read_store(container.flowguard_app())
-        _stream(container.warehouse_connect(), sum(facts.published.values()), progress)
-        seconds["stream"] = time.monotonic() - started - seconds["simulate"]
-        early.finish()
-        seconds["pipeline"] = time.monotonic() - started - seconds["simulate"] - seconds["stream"]
+    try:
+        with _progress(console) as progress:
+            started = time.monotonic()
+            early = _EarlyBuilds(container, builder, days, progress)
+            outcome = _simulate(stack.url, traffic, progress, early.day_sent)
+            seconds["simulate"] = time.monotonic() - started
+            facts = read_store(container.flowguard_app())
+            _stream(container.warehouse_connect(), sum(facts.published.values()), progress)
+            seconds["stream"] = time.monotonic() - started - seconds["simulate"]
+            early.finish()
+            seconds["pipeline"] = time.monotonic() - started - sum(seconds.values())
+    finally:
+        if builder is not stack.builder:
+            builder.stop()
     return _conclude(
         container, days, outcome, facts, console=console, report=report, seconds=seconds,
         traffic=traffic,
