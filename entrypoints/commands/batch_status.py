@@ -28,7 +28,7 @@ def states_as_json(states: Mapping[date, Mapping[str, Any]], today: date) -> lis
 def status_table(days: list[dict[str, Any]]) -> Any:
     from rich.table import Table
 
-    title = "tasks per day: ok / stale / FAIL / - (missing), last run time; * = today"
+    title = "batch tasks: ok / stale / FAIL / - missing, with run time; * today"
     # No column rules: eight columns of "FAIL 21m" and the day fit 80 columns with one space.
     table = Table(title=title, box=None, padding=(0, 1, 0, 0), pad_edge=False,
                   header_style="bold underline")  # fmt: skip
