@@ -36,4 +36,4 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve")(serve)
+    app.command("serve", short_help="The ingestion API and pages (no streaming).")(serve)

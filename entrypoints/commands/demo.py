@@ -110,7 +110,7 @@ def _where_next(console: Any, data_dir: Path, report: Path) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)
-    app.command("simulate")(simulate)
-    app.command("up")(up)
+    app.command("demo", short_help="The whole path once: traffic, GOLD, report.")(demo)
+    app.command("simulate", short_help="Send shoppers' traffic to a deployment.")(simulate)
+    app.command("up", short_help="Everything in one process, until Ctrl-C.")(up)
 

@@ -142,4 +142,4 @@ def _luigid(url: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("status")(status)
+    app.command("status", short_help="Which dependency answers, which is down.")(status)

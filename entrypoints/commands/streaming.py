@@ -104,7 +104,7 @@ def warehouse_init() -> None:
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
-    app.command("relay")(relay)
-    app.command("consume")(consume)
-    app.command("stream")(stream)
+    app.command("relay", short_help="Event store -> bus, in order, until SIGTERM.")(relay)
+    app.command("consume", short_help="Bus -> BRONZE, until SIGTERM.")(consume)
+    app.command("stream", short_help="Relay and consumer in one process.")(stream)
     app.add_typer(warehouse_app, name="warehouse")

@@ -76,6 +76,3 @@ def shutdown(container: Any, stack: Any) -> None:
     container.flowguard_app().close()
     container.shutdown_resources()
 
-
-def register(app: typer.Typer) -> None:
-    app.command("up")(up)
