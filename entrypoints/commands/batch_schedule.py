@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 
 from entrypoints.commands.errors import Refusal
+from entrypoints.commands.noise import quiet_spark
 
 
 def run_schedule(workers: int, scheduler_url: str | None, once: bool) -> None:
@@ -19,6 +20,7 @@ def run_schedule(workers: int, scheduler_url: str | None, once: bool) -> None:
 
     console = Console()
     container = create_container()
+    quiet_spark(container)
     context.use_container(container)
     try:
         while True:

@@ -101,9 +101,11 @@ def builds(workers: int = 1, scheduler_url: str | None = None) -> Iterator[Build
     if running is not None:
         chosen = RemoteBuilds(running, settings.api_keys[0] if settings.api_keys else None)
     else:
+        from entrypoints.commands.noise import quiet_spark
         from entrypoints.commands.preflight import warehouse_answers
 
         container = create_container(settings)
+        quiet_spark(container)
         warehouse_answers(container)  # e.g. the embedded one held by another process: one line
         chosen = LocalBuilds(container, workers, scheduler_url)
     try:

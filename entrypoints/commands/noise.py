@@ -7,8 +7,9 @@ import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-SPARK_CONF = Path(__file__).with_name("spark_conf")
+LOG4J = Path(__file__).with_name("log4j2-quiet.properties")
 QUIET_LOGGERS = ("luigi", "luigi-interface", "py4j", "snowflake", "fakesnow", "uvicorn.error")
 
 
@@ -16,6 +17,9 @@ QUIET_LOGGERS = ("luigi", "luigi-interface", "py4j", "snowflake", "fakesnow", "u
 class CliOptions:
     debug: bool = False
     verbose: bool = False
+
+
+_quiet = {"spark": False}
 
 
 def configure_output(options: CliOptions) -> None:
@@ -32,9 +36,23 @@ def configure_output(options: CliOptions) -> None:
     warnings.filterwarnings("ignore")
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
-    # Spark's JVM reads its log4j configuration from SPARK_CONF_DIR: ours sends WARN and below
-    # nowhere (errors still reach the terminal). A user's own SPARK_CONF_DIR is kept.
-    os.environ.setdefault("SPARK_CONF_DIR", str(SPARK_CONF))
+    _quiet["spark"] = True
+
+
+def quiet_spark(container: Any) -> None:
+    """Spark's driver JVM logs errors only (our log4j file), unless `--verbose`. Through
+    `spark.driver.defaultJavaOptions`, which Spark puts before the pipeline's own JVM options;
+    not SPARK_CONF_DIR, whose directory on the classpath would stop the JVM's AOT cache."""
+    if not _quiet["spark"]:
+        return
+    from dataclasses import replace
+
+    from dependency_injector import providers
+
+    config = container.spark_config()
+    option = {"spark.driver.defaultJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG4J}"}
+    quiet = replace(config, options={**config.options, **option})
+    container.spark_config.override(providers.Object(quiet))
 
 
 def debugging() -> bool:

@@ -46,6 +46,7 @@ def checked_container(host: str, port: int, why: str) -> Any:
     """The configured container, once the usual mistakes are ruled out (each one line)."""
     from entrypoints.bootstrap import create_container
     from entrypoints.commands import preflight
+    from entrypoints.commands.noise import quiet_spark
     from entrypoints.settings import load_settings
 
     settings = load_settings()
@@ -53,6 +54,7 @@ def checked_container(host: str, port: int, why: str) -> Any:
     preflight.nobody_else_serves(settings.data_dir, why)
     preflight.broker_answers(settings)
     container = create_container(settings)
+    quiet_spark(container)
     preflight.store_answers(container)
     preflight.warehouse_answers(container)
     return container
