@@ -2,7 +2,6 @@
 log4j, fakesnow, Kafka, setuptools) only with `--verbose`, tracebacks only with `--debug`."""
 
 import logging
-import os
 import sys
 import warnings
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ _quiet = {"spark": False}
 
 def configure_output(options: CliOptions) -> None:
     """Set once per command, before any library is imported."""
-    if options.debug:
-        os.environ["FLOWGUARD_DEBUG"] = "1"
     level = logging.DEBUG if options.debug else logging.INFO if options.verbose else logging.WARNING
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -54,6 +51,3 @@ def quiet_spark(container: Any) -> None:
     quiet = replace(config, options={**config.options, **option})
     container.spark_config.override(providers.Object(quiet))
 
-
-def debugging() -> bool:
-    return os.environ.get("FLOWGUARD_DEBUG") == "1"
