@@ -12,10 +12,11 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo | test | test-unit | lint | bench | services-up | services-down | services-status"
 
+# PYTHONWARNINGS: setuptools' editable-install banner is not for the person running `make demo`.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
 install: $(STAMP)

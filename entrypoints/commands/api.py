@@ -4,9 +4,6 @@ from typing import Annotated
 
 import typer
 
-from entrypoints.api import serving
-from entrypoints.settings import load_settings
-
 HEALTHCHECK_SECONDS = 60
 
 
@@ -17,6 +14,11 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Serve the API (ready when GET /readyz answers 200)."""
+    from entrypoints.api import serving
+    from entrypoints.commands.preflight import port_is_free
+    from entrypoints.settings import load_settings
+
+    port_is_free(host, port)
     # uvicorn's run, each worker on a socket of its own (see entrypoints/api/serving.py).
     serving.run(
         "entrypoints.api.main:build",
@@ -35,4 +37,4 @@ def serve(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve")(serve)
+    app.command("serve", short_help="The ingestion API and pages (no streaming).")(serve)

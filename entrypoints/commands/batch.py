@@ -1,25 +1,20 @@
-"""`flowguard batch run|backfill|schedule|status`: the daily Luigi pipeline from the shell."""
+"""`flowguard batch run|backfill|schedule|status`: the daily Luigi pipeline from the shell.
 
-import time as clock
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+While `flowguard up` serves the same data directory, `run`, `backfill` and `status` ask it (see
+`builds.py`); otherwise they build here. Heavy imports stay inside the commands."""
+
+import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from entrypoints.bootstrap import create_container
-from entrypoints.commands.batch_status import status_table
-from pipelines.jobs.schedule import days_to_run, next_run
-from pipelines.tasks import context
-from pipelines.tasks.day import DayTask
-from pipelines.tasks.runner import BuildResult, run_days
-from pipelines.tasks.status import day_states, last_published
+from entrypoints.commands.errors import Refusal
 
-batch_app = typer.Typer(help="Daily SILVER/GOLD pipeline (Luigi + PySpark).", no_args_is_help=True)
-console = Console()
+batch_app = typer.Typer(
+    help="Daily SILVER/GOLD pipeline (Luigi + PySpark).", no_args_is_help=True,
+    rich_markup_mode=None,
+)  # fmt: skip
 
 SchedulerUrl = Annotated[
     str | None,
@@ -27,10 +22,12 @@ SchedulerUrl = Annotated[
 ]
 Workers = Annotated[int, typer.Option(min=1, help="Days built in parallel (threads).")]
 Force = Annotated[bool, typer.Option(help="Rebuild even when the markers are current.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Day = Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])]
 
 
-def _yesterday() -> date:
-    return datetime.now(UTC).date() - timedelta(days=1)
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 @batch_app.command()
@@ -43,17 +40,14 @@ def run(
     force: Force = False,
 ) -> None:
     """Build one day (extract, SILVER, GOLD, publish) if it is missing or stale."""
-    _build([day.date() if day else _yesterday()], 1, scheduler_url, force)
+    _build([day.date() if day else _today() - timedelta(days=1)], 1, scheduler_url, force)
 
 
 @batch_app.command()
 def backfill(
-    start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])],
-    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"])],
-    workers: Workers = 1,
-    scheduler_url: SchedulerUrl = None,
+    start: Day, end: Day, workers: Workers = 1, scheduler_url: SchedulerUrl = None,
     force: Force = False,
-) -> None:
+) -> None:  # fmt: skip
     """Build the missing or stale days of [START, END]; current days are skipped."""
     first, last = start.date(), end.date()
     if last < first:
@@ -69,70 +63,107 @@ def schedule(
     once: Annotated[bool, typer.Option(help="Catch up once and exit.")] = False,
 ) -> None:
     """Run daily at 01:00 UTC; on start, catch up the days missed while it was down."""
-    with _session():
-        while True:
-            days = days_to_run(last_published(), datetime.now(UTC))
-            console.print(f"[bold]schedule[/]: checking {days[0]} .. {days[-1]}")
-            _run_with_progress(days, workers, scheduler_url, False)
-            if once:
-                return
-            wake = next_run(datetime.now(UTC))
-            console.print(f"next run at {wake.isoformat()}")
-            clock.sleep(max(0.0, (wake - datetime.now(UTC)).total_seconds()))
+    from entrypoints.commands.batch_schedule import run_schedule
+    from entrypoints.commands.preflight import nobody_else_serves
+    from entrypoints.settings import load_settings
+
+    nobody_else_serves(load_settings().data_dir, "it already runs the daily schedule")
+    run_schedule(workers, scheduler_url, once)
 
 
 @batch_app.command()
-def status(days: Annotated[int, typer.Option(min=1, help="How many days back.")] = 7) -> None:
+def status(
+    days: Annotated[int, typer.Option(min=1, help="How many days back, today included.")] = 8,
+    as_json: Json = False,
+) -> None:
     """Per day: which tables are built, stale, failed or missing, and how long each took."""
-    with _session():
-        newest = _yesterday()
-        wanted = [newest - timedelta(days=n) for n in range(days)]
-        console.print(status_table(day_states(wanted)))
+    from entrypoints.commands.batch_status import failures, status_table
+    from entrypoints.commands.builds import builds
+
+    with builds() as where:
+        answer = where.status(days)
+    if as_json:
+        typer.echo(json.dumps(answer, indent=2))
+        return
+    console = _console()
+    console.print(status_table(answer["days"]))
+    if answer.get("building"):
+        build = answer["building"]
+        console.print(f"building now: {', '.join(build['days'])} ({_fraction(build)} tasks)")
+    for line in failures(answer["days"]):
+        console.print(f"[red]{line}[/]")
 
 
-def _build(days: Sequence[date], workers: int, scheduler_url: str | None, force: bool) -> None:
-    with _session():
-        result = _run_with_progress(days, workers, scheduler_url, force)
-    if not result.succeeded:
-        console.print(f"[red]failed:[/] {', '.join(result.failed_tasks) or 'see the log'}")
-        raise typer.Exit(1)
+def _build(days: list[date], workers: int, scheduler_url: str | None, force: bool) -> None:
+    from entrypoints.commands.builds import builds, follow
+
+    console = _console()
+    _say_unfinished(console, days)
+    with builds(workers, scheduler_url) as where, _progress(console) as (bar, task):
+        build = where.submit(days, force)
+        if where.where != "this process":
+            console.print(f"building in {where.where} (its workers and scheduler)")
+        final = follow(where, build, lambda b: _show(bar, task, b))
+        _show(bar, task, final)
+    _conclude(console, final)
 
 
-def _run_with_progress(
-    days: Sequence[date], workers: int, scheduler_url: str | None, force: bool
-) -> BuildResult:
-    restated: list[int] = []
-    with _progress(restated) as listener:
-        result = run_days(days, workers, scheduler_url, force, listener)
-    skipped = len(result.requested) - len(result.pending)
-    console.print(f"built {len(result.pending)} day(s), {skipped} already current")
-    if sum(restated):
-        console.print(f"[yellow]{sum(restated)} GOLD figure(s) restated[/] (GOLD.RESTATEMENTS)")
-    return result
+def _say_unfinished(console: Any, days: list[date]) -> None:
+    unfinished = [day.isoformat() for day in days if day >= _today()]
+    if unfinished:
+        console.print(
+            f"[yellow]{', '.join(unfinished)} is not over (UTC):[/] its GOLD counts the events "
+            "so far and becomes stale as more arrive; the daily run rebuilds it after 01:00 UTC."
+        )
 
 
-@contextmanager
-def _progress(restated: list[int]) -> Iterator[Callable[[DayTask, str], None]]:
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"))
-    with Progress(*columns, TimeElapsedColumn(), console=console, transient=False) as bar:
-        tracked = bar.add_task("batch", total=None)
+def _progress(console: Any) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import TimeElapsedColumn as Elapsed
 
-        def listener(task: DayTask, outcome: str) -> None:
-            label = task.table_name or task.task_family
-            bar.update(tracked, advance=1, description=f"{task.day} {label} {outcome}")
-            restated.append(getattr(task, "restated", 0))
+    columns = (
+        TextColumn("{task.description:<36.36}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        Elapsed(),
+    )
+    progress = Progress(*columns, console=console)
 
-        yield listener
+    class _Bar:
+        def __enter__(self) -> tuple[Any, Any]:
+            progress.__enter__()
+            return progress, progress.add_task("checking what is stale", total=None)
+
+        def __exit__(self, *exc: object) -> None:
+            progress.__exit__(*exc)  # type: ignore[arg-type]
+
+    return _Bar()
 
 
-@contextmanager
-def _session() -> Iterator[None]:
-    container = create_container()
-    context.use_container(container)
-    try:
-        yield
-    finally:
-        container.shutdown_resources()
+def _show(bar: Any, task: Any, build: dict[str, Any]) -> None:
+    described = build["last_task"] or ("queued" if build["state"] == "queued" else "starting")
+    total = build["total"] if build["state"] != "queued" else None
+    bar.update(task, total=total, completed=build["completed"], description=described)
+
+
+def _conclude(console: Any, build: dict[str, Any]) -> None:
+    current = len(build["days"]) - len(build["pending"])
+    console.print(f"built {len(build['pending'])} day(s), {current} already current")
+    if build["restated"]:
+        console.print(f"[yellow]{build['restated']} GOLD figure(s) restated[/] (GOLD.RESTATEMENTS)")
+    if build["state"] != "succeeded":
+        failed = ", ".join(build["failed_tasks"]) or build["error"] or "see the log"
+        raise Refusal(f"the build failed: {failed}; `flowguard batch status` shows each task")
+
+
+def _fraction(build: dict[str, Any]) -> str:
+    return f"{build['completed']}/{build['total']}"
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
 
 
 def register(app: typer.Typer) -> None:

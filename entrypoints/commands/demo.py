@@ -1,141 +1,116 @@
-"""`flowguard demo | simulate | up`: the end-to-end walkthrough, the traffic driver, the stack."""
+"""`flowguard demo`: serve, simulate through HTTP, stream to BRONZE, build GOLD, report and
+reconcile, on the embedded set by default."""
 
-import os
-import signal
-import threading
-import warnings
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from dependency_injector import providers
-from rich.console import Console
-from rich.table import Table
 
-from entrypoints.bootstrap import create_container
-from entrypoints.demo.run import run_demo
-from entrypoints.demo.stack import Stack
-from entrypoints.simulator.plan import TrafficConfig
-from entrypoints.simulator.run import simulate as drive
+from entrypoints.commands.errors import Refusal
+from entrypoints.commands.simulate import Days, Start, Users, simulate
+from entrypoints.commands.up import checked_container, serve_until_interrupted, shutdown, up
 
-console = Console()
 SMALL_DAYS = {"spark.sql.codegen.wholeStage": "false"}
-Seed = Annotated[int, typer.Option(help="Same seed, same traffic, same GOLD.")]
-Days = Annotated[int, typer.Option(min=1, help="Simulated days, ending yesterday (UTC).")]
-Users = Annotated[int, typer.Option(min=1, help="Shoppers; about half of them visit per day.")]
-Start = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First day.")]
-Host = Annotated[str, typer.Option(help="Interface to bind.")]
-Port = Annotated[int, typer.Option(help="TCP port of the API and pages.")]
-
-
-def _traffic(seed: int, days: int, users: int, start: datetime | None) -> TrafficConfig:
-    first: date | None = start.date() if start else None
-    return TrafficConfig(seed=seed, days=days, users=users, start=first)
+DEMO_SEED = 7
+DEMO_WORKERS = 1  # measured: three cold days at once on 2 cores took 3x longer
+Port = Annotated[
+    int | None, typer.Option(help="Serve the dashboard on this port afterwards (as --serve).")
+]
 
 
 def demo(
-    *, seed: Seed = 7, days: Days = 3, users: Users = 2000, start: Start = None,
+    *, seed: Annotated[int, typer.Option(help="Same seed, same traffic, same GOLD.")] = DEMO_SEED,
+    days: Days = 3, users: Users = 2000, start: Start = None,
     serve: Annotated[bool, typer.Option(help="Keep serving the dashboard afterwards.")] = False,
-    port: Port = 8000,
+    port: Port = None,
 ) -> None:  # fmt: skip
     """Serve, simulate through HTTP, stream to BRONZE, build GOLD, report and reconcile."""
-    # fakesnow warns on every DB-API result it converts; the demo's output is for people.
-    warnings.filterwarnings("ignore", message="Arrow output", category=UserWarning)
-    container = _demo_container()
+    from rich.console import Console
+
+    from entrypoints.commands.running import announced
+    from entrypoints.demo.builder import Builder
+    from entrypoints.demo.run import run_demo
+    from entrypoints.demo.stack import Stack
+    from entrypoints.simulator.plan import TrafficConfig
+
+    console = Console()
+    serve = serve or port is not None
+    port = (port or 8000) if serve else 0
+    _refuse_when_up_runs()
+    container = checked_container("127.0.0.1", port, "the demo needs it alone")
+    _tune_spark(container)
     data_dir = container.settings().data_dir
     report = data_dir / "demo-report.html"
+    first: date | None = start.date() if start else None
+    traffic = TrafficConfig(seed=seed, days=days, users=users, start=first)
     console.rule(f"FlowGuard demo: {days} days, {users} shoppers, seed {seed}")
-    stack = Stack(container, port=port if serve else 0).start()
+    builder = Builder(container, workers=DEMO_WORKERS)
+    stack = Stack(container, port=port, builder=builder)
     try:
-        result = run_demo(container, _traffic(seed, days, users, start), console, report, stack)
-        _where_next(data_dir, report)
-        if serve:
-            console.print(f"Dashboard: {stack.url}/dashboard  storefront: {stack.url}/storefront")
-            _serve_until_interrupted(stack)
+        stack.start()
+        with announced(data_dir, "demo", stack.url):
+            result = run_demo(container, traffic, console, report, stack)
+            _where_next(console, data_dir, report)
+            if serve:
+                console.print(
+                    f"Dashboard: {stack.url}/dashboard  storefront: {stack.url}/storefront"
+                )
+                serve_until_interrupted(stack)
     finally:
-        _shutdown(container, stack)
+        shutdown(container, stack)
     raise typer.Exit(0 if result.ok else 1)
 
 
-def _demo_container() -> Any:
-    """The configured container, with Spark tuned for the demo's small days: whole-stage code
-    generation costs more JVM time than a few thousand rows per table save (as in the tests)."""
+def _refuse_when_up_runs() -> None:
+    from entrypoints.commands.running import find_running
+    from entrypoints.settings import load_settings
+
+    data_dir = load_settings().data_dir
+    running = find_running(data_dir)
+    if running is not None:
+        raise Refusal(
+            f"{running.describe()} already serves {data_dir}, and the demo needs it alone: add "
+            f"traffic with `flowguard simulate --target {running.url}`, or stop it and run the "
+            "demo again"
+        )
+
+
+def _tune_spark(container: Any) -> None:
+    """Spark for the demo's small days: whole-stage code generation costs more JVM time than a
+    few thousand rows per table save (as in the tests)."""
+    import os
+    from dataclasses import replace
+
+    from dependency_injector import providers
+
     # Everything runs on this host; saying so spares a warning about the loopback hostname.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    container = create_container()
     config = container.spark_config()
-    spark = replace(config, options={**config.options, **SMALL_DAYS})
+    # One shuffle partition, as the tests run: a demo day is a few thousand rows per table.
+    spark = replace(config, shuffle_partitions=1, options={**config.options, **SMALL_DAYS})
     container.spark_config.override(providers.Object(spark))
-    return container
 
 
-def simulate(
-    *, target: Annotated[str, typer.Option(help="Base URL of a running FlowGuard API.")],
-    seed: Seed = 7, days: Days = 1, users: Users = 500, start: Start = None,
-    concurrency: Annotated[int, typer.Option(min=1)] = 16,
-    api_key: Annotated[str | None, typer.Option(envvar="FLOWGUARD_API_KEY")] = None,
-) -> None:  # fmt: skip
-    """Drive any running deployment with the demo's traffic model."""
-    traffic = _traffic(seed, days, users, start)
-    with console.status(f"simulating {days} day(s) against {target}"):
-        simulation = drive(target, traffic, concurrency=concurrency, api_key=api_key)
-    table = Table("outcome", "count", title=f"What {target} answered")
-    for key, value in simulation.outcome.as_dict().items():
-        table.add_row(key, f"{value:,}")
-    console.print(table)
-    for error in simulation.errors:
-        console.print(f"[red]{error}")
-    raise typer.Exit(1 if simulation.errors else 0)
-
-
-def up(host: Host = "127.0.0.1", port: Port = 8000) -> None:
-    """API, relay and bronze consumer together on the configured adapters, until Ctrl-C."""
-    container = create_container()
-    stack = Stack(container, host=host, port=port).start()
-    console.print(
-        f"FlowGuard is up: {stack.url}/storefront  {stack.url}/dashboard  {stack.url}/docs"
-    )
-    try:
-        _serve_until_interrupted(stack)
-    finally:
-        _shutdown(container, stack)
-
-
-def _serve_until_interrupted(stack: Stack) -> None:
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    console.print("Press Ctrl-C to stop.")
-    while not stop.wait(0.5):
-        if not stack.alive():
-            raise RuntimeError("a FlowGuard thread died; see the log above")
-    console.print("Stopping: API, relay and consumer finish their current step.")
-
-
-def _shutdown(container: Any, stack: Stack) -> None:
-    stack.stop()
-    container.flowguard_app().close()
-    container.shutdown_resources()
-
-
-def _where_next(data_dir: Path, report: Path) -> None:
+def _where_next(console: Any, data_dir: Path, report: Path) -> None:
     console.print(f"""
 [bold]The data is left in place[/] under {data_dir}:
-  event store   {data_dir / "events.sqlite"}
-  warehouse     {data_dir / "fakesnow"}   (BRONZE, SILVER, GOLD; fakesnow on DuckDB)
-  lake          {data_dir / "lake"}
-  report        {report}
+  event store  {data_dir / "events.sqlite"}
+  warehouse    {data_dir / "fakesnow"}
+  lake         {data_dir / "lake"}
+  report       {report}
 
-[bold]Next[/]
-  flowguard up                 API + relay + consumer: open /dashboard and /storefront
-  flowguard batch status       what the pipeline built, per day
-  flowguard simulate --target http://127.0.0.1:8000 --days 1   more traffic
+[bold]Next[/] (the commands are in .venv/bin; `source .venv/bin/activate` puts them on PATH)
+  .venv/bin/flowguard up          everything in one process: open /dashboard, /storefront
+  then, in another terminal, while `up` runs:
+  .venv/bin/flowguard simulate --target http://127.0.0.1:8000    fresh traffic, now
+  .venv/bin/flowguard batch run   build yesterday (again, with the new events)
+  .venv/bin/flowguard batch status
 """)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)
-    app.command("simulate")(simulate)
-    app.command("up")(up)
+    app.command("demo", short_help="The whole path once: traffic, GOLD, report.")(demo)
+    app.command("simulate", short_help="Send shoppers' traffic to a deployment.")(simulate)
+    app.command("up", short_help="Everything in one process, until Ctrl-C.")(up)
+

@@ -2,17 +2,13 @@
 
 import logging
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from dependency_injector import providers
 
-from application.bronze_loader import ConsumerSettings
-from entrypoints.bootstrap import Container, create_container
-from entrypoints.consumer import install_redaction, run_consumer
-from entrypoints.relay import run_relay, stop_on_signals
-
-warehouse_app = typer.Typer(help="The Snowflake warehouse (BRONZE).", no_args_is_help=True)
+warehouse_app = typer.Typer(
+    help="The Snowflake warehouse (BRONZE).", no_args_is_help=True, rich_markup_mode=None
+)
 
 BatchSize = Annotated[
     int, typer.Option(envvar="FLOWGUARD_CONSUMER_BATCH_SIZE", help="Max messages per batch.")
@@ -28,8 +24,14 @@ MetricsPort = Annotated[
 ]
 
 
-def _setup() -> tuple[Container, threading.Event]:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+def _setup() -> tuple[Any, threading.Event]:
+    from entrypoints.bootstrap import create_container
+    from entrypoints.consumer import install_redaction
+    from entrypoints.relay import stop_on_signals
+
+    # A long-running service logs what it does (the CLI's default is warnings only).
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    logging.getLogger("flowguard").setLevel(logging.INFO)
     container = create_container()
     install_redaction(container.settings())
     stop = threading.Event()
@@ -39,6 +41,8 @@ def _setup() -> tuple[Container, threading.Event]:
 
 def relay() -> None:
     """Publish the event store's events to the bus, in order, until SIGTERM."""
+    from entrypoints.relay import run_relay
+
     container, stop = _setup()
     run_relay(container, stop)
 
@@ -50,6 +54,11 @@ def consume(
     group: Group = "flowguard-bronze",
 ) -> None:
     """Load the bus into BRONZE (commit after MERGE) until SIGTERM."""
+    from dependency_injector import providers
+
+    from application.bronze_loader import ConsumerSettings
+    from entrypoints.consumer import run_consumer
+
     container, stop = _setup()
     container.consumer_group.override(providers.Object(group))
     run_consumer(container, stop, ConsumerSettings(batch_size, batch_wait), metrics_port)
@@ -62,6 +71,12 @@ def stream(
     group: Group = "flowguard-bronze",
 ) -> None:
     """Relay and consumer in one process (needed for the in-process bus)."""
+    from dependency_injector import providers
+
+    from application.bronze_loader import ConsumerSettings
+    from entrypoints.consumer import run_consumer
+    from entrypoints.relay import run_relay
+
     container, stop = _setup()
     container.consumer_group.override(providers.Object(group))
     relay_thread = threading.Thread(target=run_relay, args=(container, stop), name="relay")
@@ -76,6 +91,8 @@ def stream(
 @warehouse_app.command("init")
 def warehouse_init() -> None:
     """Create the BRONZE, SILVER and GOLD schemas and tables (idempotent)."""
+    from entrypoints.bootstrap import create_container
+
     container = create_container()
     warehouse = container.bronze_warehouse()
     warehouse.create_schema()
@@ -87,7 +104,7 @@ def warehouse_init() -> None:
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
-    app.command("relay")(relay)
-    app.command("consume")(consume)
-    app.command("stream")(stream)
+    app.command("relay", short_help="Event store -> bus, in order, until SIGTERM.")(relay)
+    app.command("consume", short_help="Bus -> BRONZE, until SIGTERM.")(consume)
+    app.command("stream", short_help="Relay and consumer in one process.")(stream)
     app.add_typer(warehouse_app, name="warehouse")

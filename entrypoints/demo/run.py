@@ -1,6 +1,8 @@
 """The demo, step by step: serve, simulate, stream to BRONZE, build GOLD, report, reconcile."""
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from entrypoints.demo.builder import SUCCEEDED, TASKS_PER_DAY, Builder
 from entrypoints.demo.ledger import StoreFacts, read_store, reconcile
 from entrypoints.demo.quality import quality_figures
 from entrypoints.demo.stack import Stack
@@ -20,11 +23,9 @@ from entrypoints.simulator.outcome import SendOutcome
 from entrypoints.simulator.plan import TrafficConfig
 from entrypoints.web.gold import count
 from pipelines.tasks import context
-from pipelines.tasks.day import DayTask
-from pipelines.tasks.runner import run_days
 
-TASKS_PER_DAY = 8  # extract, SILVER, five GOLD tables, publish
 STREAM_TIMEOUT = 300.0
+CATCH_UP_S = 15.0
 
 
 @dataclass
@@ -56,22 +57,31 @@ def run_demo(
     """Everything the demo does with a started `stack`; the caller stops it."""
     days = [traffic.first_day() + timedelta(days=n) for n in range(traffic.days)]
     seconds: dict[str, float] = {}
-    with _progress(console) as progress:
-        started = time.monotonic()
-        outcome = _simulate(stack.url, traffic, progress)
-        seconds["simulate"] = time.monotonic() - started
-        facts = read_store(container.flowguard_app())
-        _stream(container.warehouse_connect(), sum(facts.published.values()), progress)
-        seconds["stream"] = time.monotonic() - started - seconds["simulate"]
-        _build(container, days, progress)
-        seconds["pipeline"] = time.monotonic() - started - seconds["simulate"] - seconds["stream"]
+    _warm_spark(container)
+    builder = stack.builder or Builder(container).start()
+    try:
+        with _progress(console) as progress:
+            started = time.monotonic()
+            early = _EarlyBuilds(container, builder, days, progress)
+            outcome = _simulate(stack.url, traffic, progress, early.day_sent)
+            seconds["simulate"] = time.monotonic() - started
+            facts = read_store(container.flowguard_app())
+            _stream(container.warehouse_connect(), sum(facts.published.values()), progress)
+            seconds["stream"] = time.monotonic() - started - seconds["simulate"]
+            early.finish()
+            seconds["pipeline"] = time.monotonic() - started - sum(seconds.values())
+    finally:
+        if builder is not stack.builder:
+            builder.stop()
     return _conclude(
         container, days, outcome, facts, console=console, report=report, seconds=seconds,
         traffic=traffic,
     )  # fmt: skip
 
 
-def _simulate(url: str, traffic: TrafficConfig, progress: Progress) -> SendOutcome:
+def _simulate(
+    url: str, traffic: TrafficConfig, progress: Progress, day_sent: Callable[[date], None]
+) -> SendOutcome:
     tasks: dict[date, Any] = {}
 
     def planned(totals: list[tuple[date, int]]) -> None:
@@ -79,7 +89,7 @@ def _simulate(url: str, traffic: TrafficConfig, progress: Progress) -> SendOutco
             tasks[day] = progress.add_task(f"simulate {day} via HTTP", total=total)
 
     outcome, errors = drive_in_child(
-        url, traffic, planned, lambda day, n: progress.advance(tasks[day], n)
+        url, traffic, planned, lambda day, n: progress.advance(tasks[day], n), day_sent
     )
     if errors:
         raise RuntimeError("the API answered unexpectedly:\n" + "\n".join(errors))
@@ -107,17 +117,68 @@ def _bronze_rows(connect: Any) -> int:
         return 0
 
 
-def _build(container: Any, days: list[date], progress: Progress) -> None:
+def _warm_spark(container: Any) -> threading.Thread:
+    """Start Spark's JVM while the traffic is sent: the build then finds it running."""
     context.use_container(container)
-    task = progress.add_task("build SILVER and GOLD (Spark)", total=TASKS_PER_DAY * len(days))
+    thread = threading.Thread(target=context.spark, name="flowguard-spark-start", daemon=True)
+    thread.start()
+    return thread
 
-    def finished(_task: DayTask, outcome: str) -> None:
-        progress.advance(task)
 
-    result = run_days(days, listener=finished)
-    if not result.succeeded:
-        raise RuntimeError(f"the pipeline failed: {result.failed_tasks}")
-    progress.update(task, completed=TASKS_PER_DAY * len(days))
+class _EarlyBuilds:
+    """Builds each day as soon as all its events are in BRONZE, while the next days are still
+    being sent: the first (cold) Spark build overlaps the simulation instead of following it.
+
+    A day is complete once the next day's traffic is sent (late uploads come with it) and BRONZE
+    holds every event stored so far. `finish()` builds what is left, and rebuilds whatever a late
+    event made stale (the pipeline's markers decide), so the result is the same as one build."""
+
+    def __init__(
+        self, container: Any, builder: Builder, days: list[date], progress: Progress
+    ) -> None:
+        self.container, self.builder, self.days = container, builder, days
+        self.progress = progress
+        self.task: Any = None  # shown once the first build starts, below the simulation's bars
+        self.builds: list[Any] = []
+
+    def day_sent(self, day: date) -> None:
+        complete = [d for d in self.days if d < day and d not in self._submitted()]
+        if complete and self._caught_up():
+            self._show(None)
+            self.builds.append(self.builder.submit(complete, requested_by="demo"))
+
+    def _show(self, total: int | None) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task("build SILVER and GOLD (Spark)", total=total)
+        self.progress.update(self.task, total=total)
+
+    def finish(self) -> None:
+        total = TASKS_PER_DAY * len(self.days)
+        self._show(total)
+        self.builds.append(self.builder.submit(self.days, requested_by="demo"))
+        for build in self.builds:
+            while not build.done.wait(0.2):
+                done = sum(b.completed for b in self.builds)
+                self.progress.update(self.task, completed=min(done, total))
+            if build.state != SUCCEEDED:
+                raise RuntimeError(f"the pipeline failed: {build.failed_tasks or build.error}")
+        self.progress.update(self.task, completed=total)
+
+    def _submitted(self) -> set[date]:
+        return {d for b in self.builds for d in b.days}
+
+    def _caught_up(self) -> bool:
+        """BRONZE holds every event stored so far (the store's notifications are numbered one
+        by one; with gaps, as PostgreSQL's can have, this gives up after a while). Only a guess
+        at completeness: `finish()` rebuilds any day a later row made stale."""
+        stored = self.container.flowguard_app().recorder.max_notification_id() or 0
+        connect = self.container.warehouse_connect()
+        deadline = time.monotonic() + CATCH_UP_S
+        while _bronze_rows(connect) < stored:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
 
 
 def _conclude(
@@ -129,7 +190,8 @@ def _conclude(
     published = sum(facts.published.values())
     quality = quality_figures(outcome, published, connect, gold, days)
     reconciliation = reconcile(facts, gold["daily_gmv_metrics"], days)
-    print_gold(console, gold)
+    restaurants = {shop.restaurant_id: shop.name for shop in container.catalog().restaurants()}
+    print_gold(console, gold, restaurants)
     print_quality(console, quality)
     print_reconciliation(console, reconciliation)
     timing = ", ".join(f"{step} {value:.0f}s" for step, value in seconds.items())
@@ -141,6 +203,7 @@ def _conclude(
         "events published": str(published),
     }
     write_report(
-        ReportData("FlowGuard demo report", gold, quality, reconciliation, run_facts), report
+        ReportData("FlowGuard demo report", gold, quality, reconciliation, run_facts, restaurants),
+        report,
     )
     return DemoResult(days, gold, reconciliation, report, seconds)

@@ -20,15 +20,16 @@ DayProgress = Callable[[date, int], None]
 
 
 def drive_in_child(
-    url: str, traffic: TrafficConfig, on_plan: PlanTotals, on_progress: DayProgress
-) -> tuple[SendOutcome, list[str]]:
+    url: str, traffic: TrafficConfig, on_plan: PlanTotals, on_progress: DayProgress,
+    on_day_sent: Callable[[date], None] = lambda _day: None,
+) -> tuple[SendOutcome, list[str]]:  # fmt: skip
     """Simulate against `url` from a spawned process; returns what the API answered."""
     context = multiprocessing.get_context("spawn")
     messages: Any = context.Queue()
     child = context.Process(target=_child, args=(url, traffic, messages), daemon=True)
     child.start()
     try:
-        return _follow(child, messages, on_plan, on_progress)
+        return _follow(child, messages, on_plan, on_progress, on_day_sent)
     finally:
         child.join(timeout=10)
         if child.is_alive():
@@ -36,8 +37,9 @@ def drive_in_child(
 
 
 def _follow(
-    child: Any, messages: Any, on_plan: PlanTotals, on_progress: DayProgress
-) -> tuple[SendOutcome, list[str]]:
+    child: Any, messages: Any, on_plan: PlanTotals, on_progress: DayProgress,
+    on_day_sent: Callable[[date], None],
+) -> tuple[SendOutcome, list[str]]:  # fmt: skip
     while True:
         try:
             kind, *body = messages.get(timeout=1)
@@ -51,6 +53,8 @@ def _follow(
             on_plan(body[0])
         elif kind == "progress":
             on_progress(body[0], body[1])
+        elif kind == "sent":
+            on_day_sent(body[0])
         elif kind == "done":
             outcome: SendOutcome = body[0]
             return outcome, list(body[1])
@@ -65,8 +69,11 @@ def _child(url: str, traffic: TrafficConfig, messages: Any) -> None:
     def progressed(plan: DayPlan, n: int) -> None:
         messages.put(("progress", plan.day, n))
 
+    def sent(plan: DayPlan) -> None:
+        messages.put(("sent", plan.day))
+
     try:
-        simulation = simulate(url, traffic, hooks=Hooks(planned, progressed))
+        simulation = simulate(url, traffic, hooks=Hooks(planned, progressed, sent))
         messages.put(("done", simulation.outcome, simulation.errors))
     except BaseException as error:  # reported to the parent, which raises it there
         messages.put(("failed", f"{type(error).__name__}: {error}"))

@@ -35,6 +35,7 @@ class ReportData:
     quality: list[QualityFigure] = field(default_factory=list)
     reconciliation: list[ReconciledDay] = field(default_factory=list)
     facts: dict[str, str] = field(default_factory=dict)  # run parameters, paths, timings
+    restaurants: dict[str, str] = field(default_factory=dict)  # id -> name, for item labels
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class ReportData:
             "quality": [vars(q) for q in self.quality],
             "reconciliation": [vars(r) | {"matches": r.matches} for r in self.reconciliation],
             "facts": self.facts,
+            "restaurants": self.restaurants,
         }
 
 

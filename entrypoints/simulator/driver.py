@@ -10,7 +10,13 @@ import httpx
 from entrypoints.simulator.catalog import SimCatalog, catalog_from_json
 from entrypoints.simulator.events import ClickBatch, DayPlan, OrderPlacement, StatusChange
 from entrypoints.simulator.outcome import SendOutcome
-from entrypoints.simulator.wire import click_body, idempotency_headers, order_body, status_body
+from entrypoints.simulator.wire import (
+    click_body,
+    idempotency_headers,
+    order_body,
+    status_body,
+    status_path,
+)
 
 API = "/api/v1"
 RETRYABLE = frozenset({429, 502, 503, 504})
@@ -26,6 +32,8 @@ class ApiDriver:
         self.limit = asyncio.Semaphore(concurrency)
         self.outcome = SendOutcome()
         self.errors: list[str] = []
+        # The client's order id -> the id in the server's receipt, which status changes address.
+        self.order_ids: dict[Any, str] = {}
 
     async def fetch_catalog(self) -> SimCatalog:
         restaurants = await self._get(f"{API}/catalog/restaurants")
@@ -52,14 +60,22 @@ class ApiDriver:
         progress(len(batch.events))
 
     async def _order(self, order: OrderPlacement, progress: Progress) -> None:
+        names = {201: "placed", 200: "replayed", 422: "rejected", 409: "key_reused"}
         for _ in range(1 + order.retried):
             headers = idempotency_headers(order.event_id)
             response = await self._post(f"{API}/orders", order_body(order), headers)
-            self._count("orders", response, {201: "placed", 200: "replayed", 422: "rejected"})
+            self._count("orders", response, names)
+            if response.status_code in (200, 201):
+                self.order_ids[order.order_id] = str(response.json()["order_id"])
         progress(1)
 
     async def _status(self, change: StatusChange, progress: Progress) -> None:
-        path = f"{API}/orders/{change.order_id}/status"
+        order_id = self.order_ids.get(change.order_id)
+        if order_id is None:  # its placement was not stored: nothing to change
+            self.outcome.add("status.skipped")
+            progress(1)
+            return
+        path = status_path(order_id)
         for _ in range(1 + change.retried):
             headers = idempotency_headers(change.event_id)
             response = await self._post(path, status_body(change), headers)
@@ -73,9 +89,10 @@ class ApiDriver:
             self._unexpected(kind, response)
 
     def _unexpected(self, kind: str, response: httpx.Response) -> None:
-        self.outcome.add(f"{kind}.unexpected_{response.status_code}")
-        if len(self.errors) < 20:
-            self.errors.append(f"{kind}: {response.status_code} {response.text[:300]}")
+        key = f"{kind}.unexpected_{response.status_code}"
+        self.outcome.add(key)
+        if self.outcome.counts[key] == 1:  # the first of each kind stands for the rest
+            self.errors.append(f"{kind}: {response.status_code} {_problem(response)}")
 
     async def _all(self, jobs: Iterable[Awaitable[None]]) -> None:
         await asyncio.gather(*jobs)
@@ -104,3 +121,17 @@ class ApiDriver:
                 self.outcome.transport_retries += 1
                 await asyncio.sleep(min(2.0, 0.05 * 2**attempt))
         raise AssertionError("unreachable")
+
+
+def _problem(response: httpx.Response) -> str:
+    """One line of an error answer: a problem's title and detail, else the start of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and ("title" in body or "detail" in body):
+        text = f"{body.get('title', '')}: {body.get('detail', '')}".strip(": ")
+    else:
+        text = response.text
+    line = " ".join(text.split())
+    return line[:160] + ("…" if len(line) > 160 else "")

@@ -28,6 +28,8 @@ class TrafficConfig:
     days: int = 3
     users: int = 3000
     start: date | None = None  # first simulated day; default: `days` days ending yesterday (UTC)
+    # Fresh traffic: the `days` x 24 hours ending at `until` (usually now); nothing after it.
+    until: datetime | None = None
     retry_share: float = 0.03
     invalid_share: float = 0.01
     late_share: float = 0.02
@@ -36,7 +38,23 @@ class TrafficConfig:
 
     def first_day(self) -> date:
         today = datetime.now(UTC).date()
+        if self.start is None and self.until is not None:
+            return self.window_start().date()
         return self.start or today - timedelta(days=self.days)
+
+    def window_start(self) -> datetime:
+        assert self.until is not None
+        return self.until - timedelta(days=self.days)
+
+    def day_count(self) -> int:
+        """Calendar days planned: `days`, or those the window touches."""
+        if self.start is None and self.until is not None:
+            return (self.until.date() - self.first_day()).days + 1
+        return self.days
+
+    def within(self, moment: datetime) -> bool:
+        """Whether a (true) time lies inside the window; always true without one."""
+        return self.until is None or self.window_start() <= moment <= self.until
 
     def namespace(self) -> UUID:
         return uuid5(SIMULATOR_NAMESPACE, f"seed:{self.seed}")
@@ -47,12 +65,12 @@ def plan_traffic(catalog: SimCatalog, config: TrafficConfig) -> list[DayPlan]:
     pool = shoppers(catalog, config.users, config.seed, config.skewed_share)
     plans: list[DayPlan] = []
     carried: list[Session] = []
-    for index in range(config.days):
+    for index in range(config.day_count()):
         day = config.first_day() + timedelta(days=index)
         sessions = _sessions(catalog, config, pool, day)
         on_time = [s for s in sessions if not late(s, config)]
         late_now = [s for s in sessions if late(s, config)]
-        last = index == config.days - 1
+        last = index == config.day_count() - 1
         sending = carried + on_time + (late_now if last else [])
         carried = [] if last else late_now
         plans.append(_day_plan(config, day, sending, sessions))
@@ -66,7 +84,21 @@ def _sessions(
     count = sessions_on(day, config.users, rng)
     weights = [shopper.weight for shopper in pool]
     chosen = rng.choices(pool, weights=weights, k=count)
-    return [_session(catalog, config, shopper, day, n) for n, shopper in enumerate(chosen)]
+    sessions = [_session(catalog, config, shopper, day, n) for n, shopper in enumerate(chosen)]
+    return [clipped for s in sessions if (clipped := _clip(s, config)) is not None]
+
+
+def _clip(session: Session, config: TrafficConfig) -> Session | None:
+    """Within a window: a session that starts before it is dropped, one that runs past its end
+    loses what comes after (an order not yet placed is not placed)."""
+    if config.until is None:
+        return session
+    if not session.events or not config.within(session.events[0].occurred_at):
+        return None
+    session.events = [e for e in session.events if e.occurred_at <= config.until]
+    if session.ordered_at is not None and session.ordered_at > config.until:
+        session.ordered_at = None
+    return session
 
 
 def _session(
@@ -135,11 +167,16 @@ def _waves(
 ) -> tuple[tuple[StatusChange, ...], ...]:
     waves: list[list[StatusChange]] = [[], [], [], []]
     for order in (o for o in orders if o.valid):
-        changes = lifecycle(order, config.namespace(), rng)
+        planned = lifecycle(order, config.namespace(), rng)
+        changes = [change for change in planned if config.within(change.occurred_at)]
         for wave, change in enumerate(changes):
             waves[wave].append(replace(change, retried=retried(config, rng)))
-        if changes[-1].status == "delivered" and rng.random() < config.invalid_share * 5:
-            waves[3].append(
-                illegal_cancel(order.order_id, changes[-1].occurred_at, config.namespace())
-            )
+        if (
+            changes
+            and changes[-1].status == "delivered"
+            and rng.random() < config.invalid_share * 5
+        ):
+            late = illegal_cancel(order.order_id, changes[-1].occurred_at, config.namespace())
+            if config.within(late.occurred_at):
+                waves[3].append(late)
     return tuple(tuple(wave) for wave in waves if wave)

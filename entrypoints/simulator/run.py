@@ -28,6 +28,7 @@ class Hooks:
 
     on_plan: Callable[[list[DayPlan]], None] = lambda _: None
     on_progress: DayProgress = lambda _plan, _n: None
+    on_day_sent: Callable[[DayPlan], None] = lambda _plan: None
 
 
 def simulate(
@@ -50,4 +51,5 @@ async def _simulate(
         hooks.on_plan(plans)
         for plan in plans:
             await driver.send_day(plan, lambda n, plan=plan: hooks.on_progress(plan, n))  # type: ignore[misc]
+            hooks.on_day_sent(plan)
         return Simulation(plans, driver.outcome, driver.errors)

@@ -1,7 +1,7 @@
 """Reads GOLD (docs/metrics.md) and BRONZE counts from the warehouse for pages and reports."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,24 @@ def read_gold(
 def gold_days(connect: Connect) -> list[str]:
     rows = query(connect, "SELECT DISTINCT METRIC_DATE FROM GOLD.DAILY_GMV_METRICS ORDER BY 1")
     return [row["METRIC_DATE"] for row in rows]
+
+
+def partial_days(connect: Connect) -> list[str]:
+    """Built days whose last publish ran before the day was over: GOLD holds part of them."""
+    sql = (
+        "SELECT METRIC_DATE, MAX(STARTED_AT) AS BUILT FROM GOLD.PIPELINE_RUNS "
+        "WHERE TASK = 'PublishedDay' AND STATUS = 'success' GROUP BY METRIC_DATE"
+    )
+    partial = []
+    for row in query(connect, sql):
+        day = date.fromisoformat(row["METRIC_DATE"])
+        if datetime.fromisoformat(row["BUILT"]).replace(tzinfo=None) < _midnight_after(day):
+            partial.append(row["METRIC_DATE"])
+    return sorted(partial)
+
+
+def _midnight_after(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time()) + timedelta(days=1)
 
 
 def count(connect: Connect, table: str, where: str = "") -> int:

@@ -4,7 +4,7 @@ Hook it into an app with `install_web(app, container)`; the routes read the ware
 the container's `warehouse_connect`, resolved on first use so the API starts without a warehouse.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,10 +14,21 @@ from fastapi.responses import FileResponse, RedirectResponse
 from snowflake.connector.errors import DatabaseError, ProgrammingError
 
 from entrypoints.api.openapi import problem_responses
-from entrypoints.web.gold import GOLD_TABLES, gold_days, read_gold
+from entrypoints.web.gold import GOLD_TABLES, gold_days, partial_days, read_gold
+from entrypoints.web.live import live_day, live_days
 
 STATIC = Path(__file__).parent / "static"
 ASSETS = {path.name for path in STATIC.iterdir() if path.suffix in {".js", ".css", ".html"}}
+# The pages run only their own scripts and styles, and talk only to this origin: data that
+# reaches them (a status change's reason, an item's name) can never run as code.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 router = APIRouter(tags=["dashboard"])
 
@@ -30,12 +41,12 @@ def install_web(app: FastAPI, container: Any) -> None:
 
 @router.get("/storefront", include_in_schema=False)
 def storefront() -> FileResponse:
-    return FileResponse(STATIC / "storefront.html")
+    return FileResponse(STATIC / "storefront.html", headers=PAGE_HEADERS)
 
 
 @router.get("/dashboard", include_in_schema=False)
 def dashboard() -> FileResponse:
-    return FileResponse(STATIC / "dashboard.html")
+    return FileResponse(STATIC / "dashboard.html", headers=PAGE_HEADERS)
 
 
 @router.get("/web", include_in_schema=False)
@@ -47,13 +58,27 @@ def web_home() -> RedirectResponse:
 def web_asset(asset: str) -> FileResponse:
     if asset not in ASSETS:
         raise HTTPException(404, f"no asset {asset!r}")
-    return FileResponse(STATIC / asset)
+    return FileResponse(STATIC / asset, headers=PAGE_HEADERS)
 
 
 @router.get("/api/v1/metrics/days", responses=problem_responses(503))
 def metric_days(request: Request) -> dict[str, list[str]]:
-    """The days GOLD has been built for, oldest first; none before the first pipeline run."""
-    return {"days": _warehouse_read(request, gold_days)}
+    """The days GOLD has been built for, oldest first (none before the first pipeline run);
+    `partial`: those built before the day was over; `live`: days counted live from BRONZE."""
+    built = _warehouse_read(request, gold_days)
+    partial = _warehouse_read(request, partial_days) if built else []
+    return {"days": built, "partial": partial, "live": live_days(built)}
+
+
+@router.get("/api/v1/metrics/live", responses=problem_responses(503))
+def live_metrics(
+    request: Request,
+    day: Annotated[date | None, Query(alias="date", description="Default: today (UTC).")] = None,
+) -> dict[str, Any]:
+    """A day's figures counted from BRONZE as events arrive, before the batch builds its GOLD."""
+    chosen = day or datetime.now(UTC).date()
+    empty = {"date": chosen.isoformat(), "live": True, "as_of": None}
+    return _warehouse_read(request, lambda connect: live_day(connect, chosen)) or empty
 
 
 @router.get("/api/v1/metrics/gold/{table}", responses=problem_responses(404, 503))

@@ -32,7 +32,7 @@ def click() -> dict[str, str]:
 
 def test_liveness_and_readiness_answer_200(client: TestClient) -> None:
     assert client.get("/healthz").status_code == 200
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/readyz").json() == {"status": "ready", "checks": {"event_store": "ok"}}
 
 
 def test_writes_without_a_key_are_unauthorized(client: TestClient) -> None:

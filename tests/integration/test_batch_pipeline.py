@@ -72,12 +72,12 @@ def test_the_status_command_shows_every_task_of_the_day_ok(
     monkeypatch.setenv("FLOWGUARD_WAREHOUSE", "fakesnow")
     monkeypatch.setenv("FLOWGUARD_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("FAKESNOW_DB_PATH", str(settings.fakesnow_path))
-    days_back = (datetime.now(UTC).date() - D).days  # from yesterday back to D
+    days_back = (datetime.now(UTC).date() - D).days + 1  # from today back to D
 
     result = CliRunner().invoke(cli.app, ["batch", "status", "--days", str(days_back)])
 
     assert result.exit_code == 0, result.output
-    (line,) = [row for row in result.output.splitlines() if row.strip().startswith(str(D))]
+    (line,) = [row for row in result.output.splitlines() if row.strip().startswith(str(D)[5:])]
     assert line.count("ok") == 8
 
 

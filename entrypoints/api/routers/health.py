@@ -17,16 +17,18 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=dict[str, str], responses=problem_responses(503))
+@router.get("/readyz", responses=problem_responses(503))
 async def readyz(request: Request) -> Any:
-    """Ready when the event store answers within 2 s; 503 (with Retry-After) otherwise."""
-    try:
-        await request.app.state.readiness()
-    # Any failure of the probe means "not ready": it answers 503, never 200.
-    except Exception as error:
-        detail = f"The event store does not answer: {error or type(error).__name__}"
+    """Ready when the event store (and, in `flowguard up`, the warehouse, relay, consumer and
+    builder) answer within 2 s; 503 (with Retry-After) naming each one that is down otherwise."""
+    # Any failure of a check means "not ready": it answers 503, never 200.
+    checks = await request.app.state.readiness.report()
+    down = [f"{name} ({state.removeprefix('down: ')})" for name, state in checks.items()
+            if state != "ok"]  # fmt: skip
+    if down:
+        detail = "Not ready, down: " + "; ".join(down)
         return problem(503, detail, "/readyz", headers={"Retry-After": RETRY_AFTER_SECONDS})
-    return {"status": "ready"}
+    return {"status": "ready", "checks": checks}
 
 
 @router.get(

@@ -3,6 +3,7 @@
   "use strict";
   const API = "/api/v1";
   const $ = (id) => document.getElementById(id);
+  const h = window.FlowGuardCharts.h; // builds elements; data is only ever text, never markup
   const NEXT = { placed: "confirmed", confirmed: "out_for_delivery", out_for_delivery: "delivered" };
 
   function uuid() {
@@ -62,14 +63,10 @@
   async function loadRestaurants() {
     const city = $("city").value;
     const data = await (await fetch(`${API}/catalog/restaurants${city ? "?city=" + encodeURIComponent(city) : ""}`)).json();
-    $("restaurants").innerHTML = "";
+    $("restaurants").replaceChildren();
     data.restaurants.forEach((r) => {
-      const card = document.createElement("div");
-      card.className = "restaurant";
-      card.dataset.restaurantId = r.restaurant_id;
-      card.innerHTML = `<strong></strong><br><span class="hint"></span>`;
-      card.querySelector("strong").textContent = r.name;
-      card.querySelector(".hint").textContent = `${r.city} · ${r.cuisines.join(", ")} · ★ ${r.rating}`;
+      const card = h("div", { className: "restaurant", dataset: { restaurantId: r.restaurant_id } },
+        h("strong", {}, r.name), h("br"), h("span", { className: "hint" }, `${r.city} · ${r.cuisines.join(", ")} · ★ ${r.rating}`));
       card.addEventListener("click", () => openMenu(r, card));
       $("restaurants").appendChild(card);
     });
@@ -83,7 +80,7 @@
     items = data.items;
     $("menu-title").hidden = false;
     $("menu-title").textContent = `Menu · ${restaurant.name}`;
-    $("items").innerHTML = "";
+    $("items").replaceChildren();
     items.forEach((item, i) => {
       $("items").appendChild(itemCard(item, i + 1));
       emit("impression", item.restaurant_id, "restaurant", { item_id: item.item_id, position: i + 1 });
@@ -91,13 +88,10 @@
   }
 
   function itemCard(item, position) {
-    const card = document.createElement("div");
-    card.className = "item";
-    card.dataset.itemId = item.item_id;
-    card.innerHTML = `<strong></strong> <span class="${item.is_veg ? "veg" : "nonveg"}">${item.is_veg ? "veg" : "non-veg"}</span>
-      <div class="hint"></div><span class="price">₹${item.price}</span> <button class="add">Add</button>`;
-    card.querySelector("strong").textContent = item.name;
-    card.querySelector(".hint").textContent = `${item.category} · ${item.cuisine}`;
+    const card = h("div", { className: "item", dataset: { itemId: item.item_id } },
+      h("strong", {}, item.name), " ", h("span", { className: item.is_veg ? "veg" : "nonveg" }, item.is_veg ? "veg" : "non-veg"),
+      h("div", { className: "hint" }, `${item.category} · ${item.cuisine}`),
+      h("span", { className: "price" }, `₹${item.price}`), " ", h("button", { className: "add" }, "Add"));
     card.addEventListener("click", (event) => {
       if (event.target.classList.contains("add")) return;
       card.classList.toggle("open");
@@ -128,13 +122,12 @@
 
   function renderCart() {
     const list = $("cart");
-    list.innerHTML = cart.size ? "" : '<li class="empty">Empty. Add something tasty.</li>';
+    list.replaceChildren(...(cart.size ? [] : [h("li", { className: "empty" }, "Empty. Add something tasty.")]));
     let total = 0;
     cart.forEach((line) => {
       total += Number(line.item.price) * line.quantity;
-      const li = document.createElement("li");
-      li.innerHTML = `<span></span><span>${line.quantity} × ₹${line.item.price} <button class="remove">−</button></span>`;
-      li.querySelector("span").textContent = line.item.name;
+      const li = h("li", {}, h("span", {}, line.item.name),
+        h("span", {}, `${line.quantity} × ₹${line.item.price} `, h("button", { className: "remove" }, "−")));
       li.querySelector(".remove").addEventListener("click", () => remove(line.item, 1));
       list.appendChild(li);
     });
@@ -158,7 +151,11 @@
     if (answer.status >= 300) return log(`order refused: ${answer.status} ${answer.body.detail || ""}`);
     cart.clear();
     renderCart();
-    order = answer.body;
+    await showOrder(answer.body); // the receipt's order_id: the server's id for the order
+  }
+
+  async function showOrder(receipt) {
+    order = receipt;
     $("order-card").hidden = false;
     $("order-id").textContent = order.order_id;
     document.body.dataset.orderId = order.order_id;
@@ -167,11 +164,14 @@
 
   async function followOrder() {
     if (!order) return;
-    const view = await (await fetch(`${API}/orders/${order.order_id}`)).json();
+    const response = await fetch(`${API}/orders/${encodeURIComponent(order.order_id)}`);
+    const view = await response.json();
+    if (!response.ok) return log(`order ${order.order_id}: ${response.status} ${view.detail || ""}`);
     $("order-status").textContent = view.status;
     document.body.dataset.orderStatus = view.status;
     $("order-total").textContent = `₹${view.total_amount} ${view.currency}`;
-    $("order-history").innerHTML = view.history.map((h) => `<li>${h.event_time.slice(11, 19)} ${h.event_type}${h.reason ? " (" + h.reason + ")" : ""}</li>`).join("");
+    $("order-history").replaceChildren(...view.history.map((entry) =>
+      h("li", {}, `${entry.event_time.slice(11, 19)} ${entry.event_type}`, entry.reason ? h("span", { className: "reason" }, ` (${entry.reason})`) : null)));
     $("advance").disabled = !NEXT[view.status];
     $("cancel").disabled = view.status === "delivered" || view.status === "cancelled";
   }
@@ -180,7 +180,7 @@
   async function changeStatus(status, reason) {
     const eventId = uuid();
     const now = new Date().toISOString();
-    const answer = await post(`/orders/${order.order_id}/status`, { status: status, reason: reason, event_id: eventId, occurred_at: now, sent_at: now }, { "Idempotency-Key": eventId });
+    const answer = await post(`/orders/${encodeURIComponent(order.order_id)}/status`, { status: status, reason: reason, event_id: eventId, occurred_at: now, sent_at: now }, { "Idempotency-Key": eventId });
     log(`status ${status} → ${answer.status}`);
     await followOrder();
   }
@@ -193,7 +193,10 @@
 
   loadRestaurants().then((restaurants) => {
     const cities = [...new Set(restaurants.map((r) => r.city))].sort();
-    cities.forEach((c) => $("city").insertAdjacentHTML("beforeend", `<option>${c}</option>`));
-    document.body.dataset.ready = "true";
+    cities.forEach((c) => $("city").appendChild(h("option", { value: c }, c)));
+    // /storefront?order=ID follows an order placed elsewhere (the id from its receipt).
+    const wanted = new URLSearchParams(location.search).get("order");
+    if (wanted) showOrder({ order_id: wanted }).then(() => { document.body.dataset.ready = "true"; });
+    else document.body.dataset.ready = "true";
   });
 })();

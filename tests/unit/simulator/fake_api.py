@@ -1,6 +1,7 @@
 """A hand-written fake of the FlowGuard HTTP API, just enough for the simulator's driver."""
 
 import json
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,9 +27,12 @@ def event_time(body: dict[str, Any], received_at: datetime) -> datetime:
 class FakeApi:
     """Stores accepted facts by id; answers like the real API does to retries and bad input."""
 
-    def __init__(self, overloaded_first: int = 0) -> None:
+    def __init__(self, overloaded_first: int = 0, server_ids: bool = False) -> None:
         self.clicks: dict[str, datetime] = {}
         self.orders: dict[str, str] = {}
+        # As the API will: the client's order_id is a token; the stored id is the server's.
+        self.server_ids = server_ids
+        self.minted: dict[str, str] = {}
         self.status_events: set[str] = set()
         self.overloaded = overloaded_first
 
@@ -72,12 +76,17 @@ class FakeApi:
     def _place(self, body: dict[str, Any]) -> httpx.Response:
         if any(not 1 <= line["quantity"] <= 50 for line in body["lines"]):
             return httpx.Response(422, json={"title": "Unprocessable Content"})
-        if body["order_id"] in self.orders:
-            return httpx.Response(200, json={"order_id": body["order_id"]})
-        self.orders[body["order_id"]] = "placed"
-        return httpx.Response(201, json={"order_id": body["order_id"]})
+        token = body["order_id"]
+        if token in self.minted:
+            return httpx.Response(200, json={"order_id": self.minted[token]})
+        order_id = str(uuid.uuid4()) if self.server_ids else token
+        self.minted[token] = order_id
+        self.orders[order_id] = "placed"
+        return httpx.Response(201, json={"order_id": order_id})
 
     def _status(self, order_id: str, body: dict[str, Any]) -> httpx.Response:
+        if order_id not in self.orders:
+            return httpx.Response(404, json={"title": "Not Found", "detail": "no such order"})
         if body["event_id"] in self.status_events:
             return httpx.Response(200, json={"order_id": order_id})
         if body["status"] not in NEXT.get(self.orders[order_id], set()):

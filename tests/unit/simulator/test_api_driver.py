@@ -68,3 +68,25 @@ def test_skew_corrected_times_land_within_a_second_of_the_truth() -> None:
     }
     assert all(abs(api.clicks[i] - t) < timedelta(seconds=1) for i, t in truth.items())
     assert len(truth) == len(api.clicks) > 0
+
+
+def test_status_changes_address_the_order_id_of_the_servers_receipt() -> None:
+    api = FakeApi(server_ids=True)
+    driver = _drive(api)
+    plans = plan_traffic(small_catalog(), CONFIG)
+    assert driver.errors == []
+    assert set(api.orders).isdisjoint(str(o.order_id) for p in plans for o in p.orders)
+    changed = {str(c.event_id) for p in plans for c in p.status_changes() if c.valid}
+    assert api.status_events == changed != set()
+
+
+def test_an_unexpected_answer_is_summed_up_once_per_kind_not_dumped() -> None:
+    class Broken(FakeApi):
+        def _place(self, body: dict[str, object]) -> httpx.Response:  # type: ignore[override]
+            return httpx.Response(500, json={"title": "Internal Server Error", "detail": "x" * 900})
+
+    driver = _drive(Broken(), TrafficConfig(seed=5, days=1, users=60, start=CONFIG.start))
+    assert len(driver.errors) == 1
+    assert driver.errors[0].startswith("orders: 500 Internal Server Error: xxx")
+    assert len(driver.errors[0]) < 200
+    assert driver.outcome.counts["orders.unexpected_500"] > 1

@@ -110,3 +110,27 @@ def test_click_batches_fit_the_api_limit(plans: list[DayPlan]) -> None:
 def test_days_default_to_the_days_before_today() -> None:
     today = datetime.now(UTC).date()
     assert TrafficConfig(days=3).first_day() == today - timedelta(days=3)
+
+
+def test_fresh_traffic_ends_now_and_has_new_ids(catalog: SimCatalog) -> None:
+    now = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+    first = plan_traffic(catalog, TrafficConfig(seed=101, days=1, users=300, until=now))
+    times = [e.occurred_at for p in first for e in p.clicks() if e.valid]
+    times += [o.occurred_at for p in first for o in p.orders]
+    times += [c.occurred_at for p in first for c in p.status_changes()]
+    assert times
+    assert all(now - timedelta(days=1) <= t <= now for t in times)
+    assert {p.day for p in first} == {date(2026, 11, 20), date(2026, 11, 21)}
+    other = plan_traffic(catalog, TrafficConfig(seed=102, days=1, users=300, until=now))
+    ids = {e.event_id for p in first for e in p.clicks()}
+    assert ids.isdisjoint(e.event_id for p in other for e in p.clicks())
+
+
+def test_a_click_body_has_exactly_the_api_models_fields(plans: list[DayPlan]) -> None:
+    from entrypoints.api.schemas.clicks import ClickEventIn
+    from entrypoints.simulator.wire import click_body
+
+    for event in (e for p in plans for e in p.clicks() if e.valid):
+        body = click_body(event)
+        assert set(body) <= set(ClickEventIn.model_fields)
+        ClickEventIn.model_validate(body)  # what the API takes, field for field

@@ -79,7 +79,8 @@ def test_an_unknown_table_is_404_and_never_reaches_the_warehouse() -> None:
 def test_before_the_first_pipeline_run_there_are_no_days_and_no_rows() -> None:
     missing = ProgrammingError(msg="Table with name DAILY_GMV_METRICS does not exist!")
     client = _client(FakeWarehouse([], [], failure=missing))
-    assert client.get("/api/v1/metrics/days").json() == {"days": []}
+    days = client.get("/api/v1/metrics/days").json()
+    assert (days["days"], days["partial"]) == ([], [])
     assert client.get("/api/v1/metrics/gold/hourly_order_patterns").json()["rows"] == []
 
 
@@ -95,3 +96,12 @@ def test_the_pages_and_their_assets_are_served() -> None:
     for path in ("/storefront", "/dashboard", "/web/charts.js", "/web/style.css"):
         assert client.get(path).status_code == 200
     assert client.get("/web/router.py").status_code == 404
+
+
+def test_the_pages_forbid_scripts_of_other_origins_and_inline_code() -> None:
+    client = _client(FakeWarehouse([], []))
+    for path in ("/storefront", "/dashboard", "/web/dashboard.js"):
+        policy = client.get(path).headers["content-security-policy"]
+        assert "script-src 'self';" in policy
+        assert "unsafe-inline" not in policy
+        assert "default-src 'none'" in policy
