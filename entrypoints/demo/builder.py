@@ -184,8 +184,9 @@ def _due_days() -> list[date]:
     from pipelines.tasks.status import last_published
 
     days = days_to_run(last_published(), datetime.now(UTC))
-    with context.fresh_fingerprints():
-        return [day for day in days if _has_rows(context.current_fingerprint(day))]
+    batch = context.current()
+    with batch.fresh_fingerprints():
+        return [day for day in days if _has_rows(batch.current_fingerprint(day))]
 
 
 def _has_rows(fingerprint: dict[str, Any]) -> bool:

@@ -120,7 +120,8 @@ def _bronze_rows(connect: Any) -> int:
 def _warm_spark(container: Any) -> threading.Thread:
     """Start Spark's JVM while the traffic is sent: the build then finds it running."""
     context.use_container(container)
-    thread = threading.Thread(target=context.spark, name="flowguard-spark-start", daemon=True)
+    spark = context.current().spark
+    thread = threading.Thread(target=spark, name="flowguard-spark-start", daemon=True)
     thread.start()
     return thread
 
