@@ -138,6 +138,7 @@ class BronzeRow(NamedTuple):
     source_partition: int
     source_offset: int
     ingested_at: datetime
+    client_event_id: str | None = None
 
 
 class BronzeWarehouse(Protocol):
