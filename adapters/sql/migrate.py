@@ -50,8 +50,9 @@ def ensure_tables(connection: sa.Connection, tables: Iterable[sa.Table]) -> list
     for schema in sorted({t.schema for t in tables if t.schema}):
         connection.execute(CreateSchema(schema, if_not_exists=True))
     changes = []
+    inspector = sa.inspect(connection)  # one, so reflection is read once per schema
     for table in tables:
-        existing = _existing_columns(connection, table)
+        existing = _existing_columns(inspector, table)
         if existing is None:
             connection.execute(CreateTable(table, if_not_exists=True))
             changes.append(Change(_name(table), "created"))
@@ -69,9 +70,10 @@ def ensure_tables(connection: sa.Connection, tables: Iterable[sa.Table]) -> list
     return changes
 
 
-def _existing_columns(connection: sa.Connection, table: sa.Table) -> set[str] | None:
-    inspector = sa.inspect(connection)
-    if not inspector.has_table(table.name, schema=table.schema):
+def _existing_columns(inspector: sa.Inspector, table: sa.Table) -> set[str] | None:
+    """Lower-cased column names (Snowflake reflects names case-folded), None if no table."""
+    names = {name.lower() for name in inspector.get_table_names(schema=table.schema)}
+    if table.name.lower() not in names:
         return None
     return {c["name"].lower() for c in inspector.get_columns(table.name, schema=table.schema)}
 
