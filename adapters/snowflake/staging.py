@@ -113,6 +113,6 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     """INSERT with positional placeholders, rendered by the Snowflake dialect: the connector
     rewrites an executemany of it into one multi-row INSERT."""
     target = sa.table(table, *(sa.column(name) for name in columns))
-    values = {name: sa.bindparam(name) for name in columns}
+    values: dict[str, Any] = {name: sa.bindparam(name) for name in columns}
     dialect = snowdialect.dialect(paramstyle="format")
     return str(sa.insert(target).values(values).compile(dialect=dialect))

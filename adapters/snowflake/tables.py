@@ -178,7 +178,7 @@ def _bronze(name: str) -> Table:
 
 
 def _silver_gold(name: str) -> Table:
-    if name.split(".")[0] not in ("SILVER", "GOLD") or name not in WAREHOUSE_NAMES:
+    if name.split(".", maxsplit=1)[0] not in ("SILVER", "GOLD") or name not in WAREHOUSE_NAMES:
         raise ValueError(f"not a SILVER/GOLD table: {name}")
     return declared(name)
 

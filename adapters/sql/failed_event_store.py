@@ -98,15 +98,12 @@ def _upgrade_legacy(connection: sa.Connection) -> None:
     """Tables the hand-written adapters made: SQLite's was named `failed_events`; PostgreSQL's
     held payload and errors as jsonb, which cannot hold U+0000. Kept rows stay readable."""
     inspector = sa.inspect(connection)
-    dialect = connection.dialect.name
-    if dialect == "sqlite" and inspector.has_table("failed_events") and not inspector.has_table(
-        TABLE.name
-    ):
-        connection.execute(sa.text(f"ALTER TABLE failed_events RENAME TO {TABLE.name}"))
-    if dialect == "postgresql" and inspector.has_table(TABLE.name):
-        for column in inspector.get_columns(TABLE.name):
-            if isinstance(column["type"], postgresql.JSONB):
-                name = connection.dialect.identifier_preparer.quote(column["name"])
-                connection.execute(
-                    sa.text(f"ALTER TABLE {TABLE.name} ALTER COLUMN {name} TYPE TEXT USING {name}::text")
-                )
+    if connection.dialect.name == "sqlite":
+        if inspector.has_table("failed_events") and not inspector.has_table(TABLE.name):
+            connection.execute(sa.text(f"ALTER TABLE failed_events RENAME TO {TABLE.name}"))
+    elif inspector.has_table(TABLE.name):
+        jsonb = [c["name"] for c in inspector.get_columns(TABLE.name)
+                 if isinstance(c["type"], postgresql.JSONB)]  # fmt: skip
+        for name in map(connection.dialect.identifier_preparer.quote, jsonb):
+            retype = f"ALTER COLUMN {name} TYPE TEXT USING {name}::text"
+            connection.execute(sa.text(f"ALTER TABLE {TABLE.name} {retype}"))

@@ -30,7 +30,8 @@ class AddColumn(ExecutableDDLElement):
 def _add_column(element: AddColumn, compiler: DDLCompiler, **_: object) -> str:
     guard = "IF NOT EXISTS " if element.if_not_exists else ""
     table = compiler.preparer.format_table(element.table)
-    return f"ALTER TABLE {table} ADD COLUMN {guard}{compiler.get_column_specification(element.column)}"
+    column = compiler.get_column_specification(element.column)  # type: ignore[no-untyped-call]
+    return f"ALTER TABLE {table} ADD COLUMN {guard}{column}"
 
 
 @dataclass(frozen=True)

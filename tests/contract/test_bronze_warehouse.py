@@ -129,6 +129,6 @@ def test_the_client_event_id_is_stored_for_tracing_and_never_a_key(
 
     day = traced.event_date
     window = SnowflakeTables(*target).bronze_window("ORDERS_RAW", day, day)
-    kept = dict(zip(window["INGESTION_ID"].to_pylist(), window["CLIENT_EVENT_ID"].to_pylist()))
+    kept = {r["INGESTION_ID"]: r["CLIENT_EVENT_ID"] for r in window.to_pylist()}
     assert kept == {traced.ingestion_id: "client-7", bare.ingestion_id: None,
                     again.ingestion_id: "client-7"}  # fmt: skip

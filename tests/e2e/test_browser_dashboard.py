@@ -21,7 +21,8 @@ def _seed_gold(connect: Any) -> None:
         init_tables(connection, WAREHOUSE_TABLES)
         for name, rows in sample_gold().items():
             gold = table(declared(f"GOLD.{name.upper()}"))
-            connection.execute(sa.insert(gold), [{c.name: row[c.name] for c in gold.c} for row in rows])
+            values = [{c.name: row[c.name] for c in gold.c} for row in rows]
+            connection.execute(sa.insert(gold), values)
     engine.dispose()
 
 

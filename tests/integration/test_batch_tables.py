@@ -61,9 +61,9 @@ def test_a_bronze_window_and_its_fingerprint_cover_the_event_dates_asked(
 ) -> None:
     tables.init_schema()
     newest = datetime(2026, 11, 21, 3, 0)
-    _insert_bronze(tables, [_bronze_row(D, datetime(2026, 11, 20, 1)),
-                            _bronze_row(date(2026, 11, 21), newest),
-                            _bronze_row(date(2026, 11, 22), datetime(2026, 11, 22, 1))])  # fmt: skip
+    rows = [_bronze_row(D, datetime(2026, 11, 20, 1)), _bronze_row(date(2026, 11, 21), newest),
+            _bronze_row(date(2026, 11, 22), datetime(2026, 11, 22, 1))]  # fmt: skip
+    _insert_bronze(tables, rows)
 
     window = tables.bronze_window("ORDERS_RAW", D, date(2026, 11, 21))
     stats = tables.bronze_stats("ORDERS_RAW", D, date(2026, 11, 21))

@@ -5,9 +5,9 @@ column lists the batch code fills."""
 import re
 
 import pytest
+from snowflake.sqlalchemy import snowdialect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateTable
-from snowflake.sqlalchemy import snowdialect
 
 from adapters.snowflake.schema import METADATA, arrow_schema, table
 from adapters.sql.failed_event_store import TABLE as GATEWAY_TABLE
@@ -96,8 +96,8 @@ def test_the_client_event_id_is_the_last_raw_column_nullable_and_never_the_key()
 
 
 def test_the_batch_code_fills_the_run_log_and_restatement_columns_as_declared() -> None:
-    assert RUN_COLUMNS == tables.PIPELINE_RUNS.column_names
-    assert RESTATEMENT_COLUMNS == tables.RESTATEMENTS.column_names
+    assert tables.PIPELINE_RUNS.column_names == RUN_COLUMNS
+    assert tables.RESTATEMENTS.column_names == RESTATEMENT_COLUMNS
 
 
 def test_a_declaration_refuses_a_key_or_day_column_it_does_not_have() -> None:
