@@ -8,6 +8,7 @@ from typing import Any
 import pyarrow as pa
 import sqlalchemy as sa
 from snowflake.sqlalchemy import TIMESTAMP_NTZ
+from sqlalchemy.pool import NullPool
 
 from adapters.sql.migrate import Change, ensure_tables
 from adapters.sql.render import render, table_of
@@ -42,8 +43,12 @@ def declared(name: str) -> Table:
 
 def warehouse_engine(connect: Callable[[], Any]) -> sa.Engine:
     """An engine over a DB-API connect function (Snowflake, a fakesnow server or in-process).
-    AUTOCOMMIT, as the connector's sessions are: a transaction is an explicit BEGIN."""
-    return sa.create_engine("snowflake://", creator=connect, isolation_level="AUTOCOMMIT")
+    AUTOCOMMIT, as the connector's sessions are: a transaction is an explicit BEGIN. No pool:
+    each use connects and closes, as the adapters always have (an in-process DuckDB may be
+    closed and reopened under them, and a Snowflake session may expire between uses)."""
+    return sa.create_engine(
+        "snowflake://", creator=connect, isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
 
 
 def init_tables(connection: sa.Connection, tables: Iterable[Table]) -> list[Change]:
