@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from adapters.snowflake.schema import (
     arrow_schema,
     declared,
+    execute,
     init_tables,
     raw_connection,
     stage_table,
@@ -107,7 +108,7 @@ class SnowflakeTables:
         around DDL and stage loads), then swap the day's rows in one short transaction."""
         with self._connection() as connection:
             # Stage tables are temporary and unqualified (write_pandas takes a bare name).
-            connection.exec_driver_sql("USE SCHEMA GOLD")
+            execute(connection, sa.text("USE SCHEMA GOLD"))
             stages = []
             try:
                 for batch in replace:
@@ -119,7 +120,7 @@ class SnowflakeTables:
                         _insert(connection, batch)
             finally:
                 for stage in stages:
-                    connection.execute(sa.schema.DropTable(stage, if_exists=True))
+                    execute(connection, sa.schema.DropTable(stage, if_exists=True))
 
     def append(self, rows: DayRows) -> None:
         with self._connection() as connection, self._in_transaction(connection):
@@ -129,7 +130,7 @@ class SnowflakeTables:
         _check(batch)
         target = declared(batch.table)
         stage = stage_table(target, f"STAGE_{target.name}_{uuid.uuid4().hex[:12]}")
-        connection.execute(sa.schema.CreateTable(stage))
+        execute(connection, sa.schema.CreateTable(stage))
         names = target.column_names
         rows = [tuple(row.get(name) for name in names) for row in batch.rows]
         if rows:
@@ -147,13 +148,13 @@ class SnowflakeTables:
     def _in_transaction(self, connection: sa.Connection) -> Iterator[None]:
         # The engine autocommits (as the connector does); a transaction is explicit.
         with self._write_lock:
-            connection.exec_driver_sql("BEGIN TRANSACTION")
+            execute(connection, sa.text("BEGIN TRANSACTION"))
             try:
                 yield
             except BaseException:
-                connection.exec_driver_sql("ROLLBACK")
+                execute(connection, sa.text("ROLLBACK"))
                 raise
-            connection.exec_driver_sql("COMMIT")
+            execute(connection, sa.text("COMMIT"))
 
 
 def _between(column: sa.ColumnElement[Any], start: date, end: date) -> sa.ColumnElement[bool]:
@@ -162,10 +163,8 @@ def _between(column: sa.ColumnElement[Any], start: date, end: date) -> sa.Column
 
 def _fetch_pandas(connection: sa.Connection, query: sa.Select[Any]) -> Any:
     # The connector's Arrow fetch is many times faster than rows through SQLAlchemy.
-    compiled = query.compile(dialect=connection.dialect)
-    cursor = raw_connection(connection).cursor()
+    cursor = execute(connection, query)
     try:
-        cursor.execute(compiled.string, compiled.params)
         return cursor.fetch_pandas_all()
     finally:
         cursor.close()
@@ -192,9 +191,9 @@ def _check(batch: DayRows) -> None:
 
 def _replace_day(connection: sa.Connection, batch: DayRows, stage: sa.Table, day: date) -> None:
     target = table(declared(batch.table))
-    connection.execute(sa.delete(target).where(target.c[batch.day_column] == day))
+    execute(connection, sa.delete(target).where(target.c[batch.day_column] == day))
     names = [c.name for c in stage.c]
-    connection.execute(sa.insert(target).from_select(names, sa.select(*stage.c)))
+    execute(connection, sa.insert(target).from_select(names, sa.select(*stage.c)))
 
 
 def _insert(connection: sa.Connection, batch: DayRows) -> None:
@@ -203,4 +202,4 @@ def _insert(connection: sa.Connection, batch: DayRows) -> None:
     for start in range(0, len(batch.rows), INSERT_CHUNK):
         chunk = batch.rows[start : start + INSERT_CHUNK]
         values = [{column: row.get(column) for column in batch.columns} for row in chunk]
-        connection.execute(sa.insert(target).values(values))
+        execute(connection, sa.insert(target).values(values))
