@@ -90,7 +90,7 @@ class SnowflakeTables:
             _between(bronze.c.EVENT_DATE, start, end)
         )
         with self._connection() as connection:
-            count, newest = connection.execute(query).one()
+            count, newest = execute(connection, query).fetchone()
         return WindowStats(int(count), newest)
 
     def read_rows(
@@ -100,8 +100,10 @@ class SnowflakeTables:
         if day_column not in target.c:
             raise ValueError(f"{table_name} has no column {day_column}")
         query = sa.select(*target.c).where(_between(target.c[day_column], start, end))
+        names = [c.name for c in target.c]
         with self._connection() as connection:
-            return [dict(row) for row in connection.execute(query).mappings()]
+            rows = execute(connection, query).fetchall()
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def publish(self, day: date, replace: Sequence[DayRows], append: Sequence[DayRows]) -> None:
         """Stage every table's rows in bulk first (outside the transaction: Snowflake commits
