@@ -89,7 +89,7 @@ def arrow_schema(declared: Table) -> pa.Schema:
 
 def execute(
     connection: sa.Connection,
-    statement: sa.Executable | Compiled,
+    statement: sa.ClauseElement | Compiled,
     params: dict[str, Any] | None = None,
 ) -> Any:
     """Run a Core statement, compiled by the dialect, on the connector's own cursor; return the
