@@ -1,53 +1,53 @@
-"""Row codec for failed events, shared by the SQL adapters of the FailedEventStore port."""
+"""Failed events as stored text: the payload and errors as JSON written by orjson, so every
+FailedEventStore adapter (memory, SQLite, PostgreSQL) keeps exactly the same value.
 
-import json
-from datetime import datetime
+JSON text, not jsonb: a string with U+0000 is escaped (`\\u0000`) in the text, which PostgreSQL
+text holds and jsonb refuses, so any JSON value the API accepts round-trips unchanged."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
+
+import orjson
 
 from application.results import FailedEvent
 from domain.errors import FieldError
 
-Row = tuple[str, str, str, str, str]  # failed_id, kind, payload, errors, received_at
+
+@dataclass(frozen=True)
+class StoredFailedEvent:
+    """One row of the gateway's failed-events table (application/tables/gateway.py)."""
+
+    failed_id: UUID
+    kind: str
+    payload: str
+    errors: str
+    received_at: datetime
 
 
-def encode(event: FailedEvent) -> Row:
+def encode(event: FailedEvent) -> StoredFailedEvent:
+    if event.received_at.tzinfo is None:
+        raise ValueError(f"received_at needs a time zone: {event.received_at!r}")
     errors = [{"field": e.field, "reason": e.reason} for e in event.errors]
-    return (
-        str(event.failed_id),
-        event.kind,
-        json.dumps(_text_safe(event.payload), default=str),
-        json.dumps(_text_safe(errors)),
-        event.received_at.isoformat(),
+    return StoredFailedEvent(
+        failed_id=event.failed_id,
+        kind=event.kind,
+        payload=orjson.dumps(event.payload, default=str).decode(),
+        errors=orjson.dumps(errors).decode(),
+        received_at=event.received_at.astimezone(UTC),
     )
 
 
-def _text_safe(value: Any) -> Any:
-    """PostgreSQL text and jsonb cannot hold NUL: keep the event, mark the character replaced."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, dict):
-        return {_text_safe(k): _text_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_text_safe(v) for v in value]
-    return value
-
-
-def decode(row: tuple[Any, ...]) -> FailedEvent:
-    failed_id, kind, payload, errors, received_at = row
+def decode(row: StoredFailedEvent) -> FailedEvent:
     return FailedEvent(
-        failed_id=UUID(str(failed_id)),
-        kind=kind,
-        payload=_json(payload),
-        errors=[FieldError(**e) for e in _json(errors)],
-        received_at=_time(received_at),
+        failed_id=row.failed_id,
+        kind=row.kind,
+        payload=_json(row.payload),
+        errors=[FieldError(str(e["field"]), str(e["reason"])) for e in _json(row.errors)],
+        received_at=row.received_at,
     )
 
 
-def _json(value: Any) -> Any:
-    # PostgreSQL's jsonb arrives parsed; SQLite's text does not.
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _time(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+def _json(text: str) -> Any:
+    return orjson.loads(text)

@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from snowflake.sqlalchemy import snowdialect
+from sqlalchemy.schema import CreateTable
 
 from adapters.snowflake.bronze_warehouse import SnowflakeBronzeWarehouse, raw_tuple
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
-from adapters.snowflake.schema import RAW_COLUMNS
+from adapters.snowflake.schema import stage_table
 from adapters.snowflake.staging import FakesnowPandasStager, InsertStager, Stager
 from application.bronze_loader import BronzeLoader, prepare_batch, utc_now
 from application.ports import FailedMessage, InboundMessage
+from application.tables import CLICKS_RAW
 
 
 class NoDeadLetters:
@@ -61,7 +64,8 @@ def baseline_rate(connect: Callable[[], Any], stager: Stager, batch: int, total:
     """Stage the same rows into a plain table, no validation and no MERGE."""
     connection = connect()
     connection.cursor().execute("USE SCHEMA BRONZE")
-    connection.cursor().execute(f"CREATE OR REPLACE TEMPORARY TABLE BASELINE {RAW_COLUMNS}")
+    baseline = CreateTable(stage_table(CLICKS_RAW, "BASELINE"))
+    connection.cursor().execute(str(baseline.compile(dialect=snowdialect.dialect())))
     rows = [[raw_tuple(r) for r in prepare_batch(messages(batch), utc_now()).rows["CLICKS_RAW"]]
             for _ in range(max(1, total // batch))]  # fmt: skip
     started = time.perf_counter()
@@ -73,9 +77,7 @@ def baseline_rate(connect: Callable[[], Any], stager: Stager, batch: int, total:
 
 
 def _names() -> list[str]:
-    from adapters.snowflake.schema import RAW_COLUMN_NAMES
-
-    return list(RAW_COLUMN_NAMES)
+    return list(CLICKS_RAW.column_names)
 
 
 def main() -> None:

@@ -25,16 +25,15 @@ from adapters.memory.event_store import memory_event_store_env
 from adapters.memory.failed_event_store import MemoryFailedEventStore
 from adapters.postgres.event_store import postgres_event_store_env
 from adapters.postgres.event_store import schema_lock as postgres_schema_lock
-from adapters.postgres.failed_event_store import PostgresFailedEventStore
 from adapters.postgres.notification_log import PostgresNotificationLog
 from adapters.snowflake.bronze_warehouse import SnowflakeBronzeWarehouse
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
 from adapters.snowflake.staging import FakesnowPandasStager, InsertStager, SnowflakePandasStager
 from adapters.snowflake.tables import SnowflakeTables
 from adapters.spark.session import SparkConfig, spark_session
+from adapters.sql.failed_event_store import SqlFailedEventStore, postgres_engine, sqlite_engine
 from adapters.sqlite.event_store import schema_lock as sqlite_schema_lock
 from adapters.sqlite.event_store import sqlite_event_store_env
-from adapters.sqlite.failed_event_store import SqliteFailedEventStore
 from adapters.sqlite.notification_log import SqliteNotificationLog
 from application.app import FlowGuardApp
 from application.relay import OutboxRelay, Topics
@@ -168,13 +167,21 @@ class Container(containers.DeclarativeContainer):
         sqlite=providers.Callable(_sqlite_schema_lock, settings),
         postgres=providers.Callable(_postgres_schema_lock, settings),
     )
+    # One SQLAlchemy adapter on SQLite or PostgreSQL; creating or evolving its table holds the
+    # schema guard.
     failed_event_store = providers.Selector(
         event_store_kind,
         memory=providers.Singleton(MemoryFailedEventStore),
         sqlite=providers.Singleton(
-            SqliteFailedEventStore, providers.Callable(_failed_path, settings)
+            SqlFailedEventStore,
+            providers.Callable(sqlite_engine, providers.Callable(_failed_path, settings)),
+            schema_guard,
         ),
-        postgres=providers.Singleton(PostgresFailedEventStore, providers.Callable(_dsn, settings)),
+        postgres=providers.Singleton(
+            SqlFailedEventStore,
+            providers.Callable(postgres_engine, providers.Callable(_dsn, settings)),
+            schema_guard,
+        ),
     )
     # One per process; call `.close()` on shutdown to stop the group-commit writer.
     flowguard_app = providers.Singleton(

@@ -2,28 +2,31 @@
 
 import threading
 from collections.abc import Sequence
+from uuid import UUID
 
-from application.failed_event_codec import decode, encode
+from application.failed_event_codec import StoredFailedEvent, decode, encode
 from application.results import FailedEvent
 
 
 class MemoryFailedEventStore:
     def __init__(self) -> None:
-        self._events: list[FailedEvent] = []
-        self._ids: set[object] = set()
+        self._rows: list[StoredFailedEvent] = []
+        self._ids: set[UUID] = set()
         self._lock = threading.Lock()
 
     def add(self, events: Sequence[FailedEvent]) -> None:
+        # Encoded as the SQL stores encode, all before any is kept: the same values come back.
+        rows = [encode(e) for e in events]
         with self._lock:
-            for event in events:
-                if event.failed_id not in self._ids:
-                    self._ids.add(event.failed_id)
-                    # Round-trip through the SQL stores' codec so every adapter keeps the same text.
-                    self._events.append(decode(encode(event)))
+            for row in rows:
+                if row.failed_id not in self._ids:
+                    self._ids.add(row.failed_id)
+                    self._rows.append(row)
 
     def list(self, limit: int = 100, offset: int = 0) -> list[FailedEvent]:
         with self._lock:
-            return self._events[::-1][offset : offset + limit]
+            rows = self._rows[::-1][offset : offset + limit]
+        return [decode(row) for row in rows]
 
     def count(self) -> int:
-        return len(self._events)
+        return len(self._rows)

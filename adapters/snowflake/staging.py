@@ -6,8 +6,12 @@
 - a fakesnow server has neither stages nor `write_pandas`: multi-row INSERTs, chunked.
 """
 
+import functools
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+import sqlalchemy as sa
+from snowflake.sqlalchemy import snowdialect
 
 
 class Stager(Protocol):
@@ -95,11 +99,20 @@ class InsertStager:
         rows: Sequence[tuple[Any, ...]],
         arrow_types: Sequence[Any] | None = None,
     ) -> None:
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+        sql = _insert_sql(table, tuple(columns))
         cursor = connection.cursor()
         try:
             for start in range(0, len(rows), self.chunk_size):
                 cursor.executemany(sql, list(rows[start : start + self.chunk_size]))
         finally:
             cursor.close()
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """INSERT with positional placeholders, rendered by the Snowflake dialect: the connector
+    rewrites an executemany of it into one multi-row INSERT."""
+    target = sa.table(table, *(sa.column(name) for name in columns))
+    values: dict[str, Any] = {name: sa.bindparam(name) for name in columns}
+    dialect = snowdialect.dialect(paramstyle="format")
+    return str(sa.insert(target).values(values).compile(dialect=dialect))

@@ -9,10 +9,21 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 import pyarrow as pa
+import sqlalchemy as sa
 
-from adapters.snowflake.gold_schema import TABLE_COLUMNS, init_silver_gold
-from adapters.snowflake.schema import RAW_COLUMN_NAMES, init_bronze
+from adapters.snowflake.schema import (
+    arrow_schema,
+    declared,
+    execute,
+    init_tables,
+    raw_connection,
+    stage_table,
+    table,
+    warehouse_engine,
+)
 from adapters.snowflake.staging import Stager
+from adapters.sql.migrate import Change
+from application.tables import BRONZE_TABLES, WAREHOUSE_TABLES, Table
 
 
 class DayRows(Protocol):
@@ -37,17 +48,8 @@ class WindowStats:
     max_ingested_at: datetime | None
 
 
-BRONZE_TABLES = frozenset({"ORDERS_RAW", "CLICKS_RAW"})
-_TS = pa.timestamp("us")
-BRONZE_ARROW = pa.schema(
-    [
-        ("INGESTION_ID", pa.string()), ("EVENT_TYPE", pa.string()), ("AGGREGATE_ID", pa.string()),
-        ("AGGREGATE_VERSION", pa.int64()), ("EVENT_TIME", _TS), ("EVENT_DATE", pa.date32()),
-        ("RECEIVED_AT", _TS), ("SCHEMA_VERSION", pa.int64()), ("PAYLOAD", pa.string()),
-        ("SOURCE_TOPIC", pa.string()), ("SOURCE_PARTITION", pa.int64()),
-        ("SOURCE_OFFSET", pa.int64()), ("INGESTED_AT", _TS), ("CLIENT_EVENT_ID", pa.string()),
-    ]
-)  # fmt: skip
+WAREHOUSE_NAMES = frozenset(t.qualified_name for t in WAREHOUSE_TABLES)
+BRONZE_RAW = {t.name: t for t in BRONZE_TABLES if t.name != "FAILED_EVENTS"}
 # Rows per INSERT statement: Snowflake caps statement text at 1 MB, fakesnow parses each one.
 INSERT_CHUNK = 500
 
@@ -59,146 +61,147 @@ class SnowflakeTables:
     _write_lock = threading.Lock()
 
     def __init__(self, connect: Callable[[], Any], stager: Stager) -> None:
-        self._connect = connect
+        self._engine = warehouse_engine(connect)
         self._stager = stager
         self._initialised = False
 
-    def init_schema(self) -> None:
-        """Create BRONZE, SILVER and GOLD if missing (idempotent DDL)."""
-        connection = self._connect()
-        try:
-            init_bronze(connection)
-            init_silver_gold(connection)
-        finally:
-            connection.close()
+    def init_schema(self) -> list[Change]:
+        """Create BRONZE, SILVER and GOLD if missing, and add the columns the declarations
+        gained (application/tables); returns what changed. Idempotent."""
+        with self._engine.connect() as connection:
+            changes = init_tables(connection, WAREHOUSE_TABLES)
         self._initialised = True
+        return changes
 
-    def bronze_window(self, table: str, start: date, end: date) -> pa.Table:
-        sql = f"SELECT {', '.join(RAW_COLUMN_NAMES)} FROM BRONZE.{_bronze(table)} "
-        with self._cursor() as cursor:
-            cursor.execute(sql + "WHERE EVENT_DATE BETWEEN %s AND %s", (start, end))
-            frame = cursor.fetch_pandas_all()
+    def bronze_window(self, table_name: str, start: date, end: date) -> pa.Table:
+        source = _bronze(table_name)
+        bronze = table(source)
+        query = sa.select(*bronze.c).where(_between(bronze.c.EVENT_DATE, start, end))
+        with self._connection() as connection:
+            frame = _fetch_pandas(connection, query)
+        schema = arrow_schema(source)
         if frame.empty:
-            return BRONZE_ARROW.empty_table()
-        return pa.Table.from_pandas(frame, preserve_index=False).cast(BRONZE_ARROW)
+            return schema.empty_table()
+        return pa.Table.from_pandas(frame, preserve_index=False).cast(schema)
 
-    def bronze_stats(self, table: str, start: date, end: date) -> WindowStats:
-        sql = f"SELECT COUNT(*), MAX(INGESTED_AT) FROM BRONZE.{_bronze(table)} "
-        with self._cursor() as cursor:
-            cursor.execute(sql + "WHERE EVENT_DATE BETWEEN %s AND %s", (start, end))
-            count, newest = cursor.fetchone()
+    def bronze_stats(self, table_name: str, start: date, end: date) -> WindowStats:
+        bronze = table(_bronze(table_name))
+        query = sa.select(sa.func.count(), sa.func.max(bronze.c.INGESTED_AT)).where(
+            _between(bronze.c.EVENT_DATE, start, end)
+        )
+        with self._connection() as connection:
+            count, newest = execute(connection, query).fetchone()
         return WindowStats(int(count), newest)
 
     def read_rows(
-        self, table: str, day_column: str, start: date, end: date
+        self, table_name: str, day_column: str, start: date, end: date
     ) -> list[dict[str, Any]]:
-        columns = _columns(table)
-        if day_column not in columns:
-            raise ValueError(f"{table} has no column {day_column}")
-        sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {day_column} BETWEEN %s AND %s"
-        with self._cursor() as cursor:
-            cursor.execute(sql, (start, end))
-            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        target = table(_silver_gold(table_name))
+        if day_column not in target.c:
+            raise ValueError(f"{table_name} has no column {day_column}")
+        query = sa.select(*target.c).where(_between(target.c[day_column], start, end))
+        names = [c.name for c in target.c]
+        with self._connection() as connection:
+            rows = execute(connection, query).fetchall()
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def publish(self, day: date, replace: Sequence[DayRows], append: Sequence[DayRows]) -> None:
         """Stage every table's rows in bulk first (outside the transaction: Snowflake commits
         around DDL and stage loads), then swap the day's rows in one short transaction."""
         with self._connection() as connection:
-            cursor = connection.cursor()
             # Stage tables are temporary and unqualified (write_pandas takes a bare name).
-            cursor.execute("USE SCHEMA GOLD")
+            execute(connection, sa.text("USE SCHEMA GOLD"))
             stages = []
             try:
                 for batch in replace:
                     stages.append(self._stage(connection, batch))
-                with self._in_transaction(cursor):
+                with self._in_transaction(connection):
                     for batch, stage in zip(replace, stages, strict=True):
-                        _replace_day(cursor, batch, stage, day)
+                        _replace_day(connection, batch, stage, day)
                     for batch in append:
-                        _insert(cursor, batch)
+                        _insert(connection, batch)
             finally:
                 for stage in stages:
-                    cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+                    execute(connection, sa.schema.DropTable(stage, if_exists=True))
 
     def append(self, rows: DayRows) -> None:
-        with self._cursor() as cursor, self._in_transaction(cursor):
-            _insert(cursor, rows)
+        with self._connection() as connection, self._in_transaction(connection):
+            _insert(connection, rows)
 
-    def _stage(self, connection: Any, batch: DayRows) -> str:
+    def _stage(self, connection: sa.Connection, batch: DayRows) -> sa.Table:
         _check(batch)
-        stage = f"STAGE_{batch.table.split('.')[1]}_{uuid.uuid4().hex[:12]}"
-        columns = TABLE_COLUMNS[batch.table]
-        body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
-        connection.cursor().execute(f"CREATE TEMPORARY TABLE {stage} ({body})")
-        names = [name for name, _ in columns]
+        target = declared(batch.table)
+        stage = stage_table(target, f"STAGE_{target.name}_{uuid.uuid4().hex[:12]}")
+        execute(connection, sa.schema.CreateTable(stage))
+        names = target.column_names
         rows = [tuple(row.get(name) for name in names) for row in batch.rows]
         if rows:
-            self._stager.stage(connection, stage, names, rows)
+            self._stager.stage(raw_connection(connection), stage.name, names, rows)
         return stage
 
     @contextmanager
-    def _connection(self) -> Iterator[Any]:
+    def _connection(self) -> Iterator[sa.Connection]:
         if not self._initialised:
             self.init_schema()
-        connection = self._connect()
-        try:
+        with self._engine.connect() as connection:
             yield connection
-        finally:
-            connection.close()
 
     @contextmanager
-    def _cursor(self) -> Iterator[Any]:
-        with self._connection() as connection:
-            cursor = connection.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
-
-    @contextmanager
-    def _in_transaction(self, cursor: Any) -> Iterator[None]:
+    def _in_transaction(self, connection: sa.Connection) -> Iterator[None]:
+        # The engine autocommits (as the connector does); a transaction is explicit.
         with self._write_lock:
-            cursor.execute("BEGIN TRANSACTION")
+            execute(connection, sa.text("BEGIN TRANSACTION"))
             try:
                 yield
             except BaseException:
-                cursor.execute("ROLLBACK")
+                execute(connection, sa.text("ROLLBACK"))
                 raise
-            cursor.execute("COMMIT")
+            execute(connection, sa.text("COMMIT"))
 
 
-def _bronze(table: str) -> str:
-    if table not in BRONZE_TABLES:
-        raise ValueError(f"not a BRONZE table: {table}")
-    return table
+def _between(column: sa.ColumnElement[Any], start: date, end: date) -> sa.ColumnElement[bool]:
+    return column.between(sa.bindparam("start", start, sa.Date), sa.bindparam("end", end, sa.Date))
 
 
-def _columns(table: str) -> tuple[str, ...]:
-    if table not in TABLE_COLUMNS:
-        raise ValueError(f"not a SILVER/GOLD table: {table}")
-    return tuple(name for name, _ in TABLE_COLUMNS[table])
+def _fetch_pandas(connection: sa.Connection, query: sa.Select[Any]) -> Any:
+    # The connector's Arrow fetch is many times faster than rows through SQLAlchemy.
+    cursor = execute(connection, query)
+    try:
+        return cursor.fetch_pandas_all()
+    finally:
+        cursor.close()
+
+
+def _bronze(name: str) -> Table:
+    if name not in BRONZE_RAW:
+        raise ValueError(f"not a BRONZE table: {name}")
+    return BRONZE_RAW[name]
+
+
+def _silver_gold(name: str) -> Table:
+    if name.split(".", maxsplit=1)[0] not in ("SILVER", "GOLD") or name not in WAREHOUSE_NAMES:
+        raise ValueError(f"not a SILVER/GOLD table: {name}")
+    return declared(name)
 
 
 def _check(batch: DayRows) -> None:
-    unknown = set(batch.columns) - set(_columns(batch.table)) | {batch.day_column} - set(
-        _columns(batch.table)
-    )
+    columns = set(_silver_gold(batch.table).column_names)
+    unknown = ({*batch.columns, batch.day_column}) - columns
     if unknown:
         raise ValueError(f"{batch.table} has no columns {sorted(unknown)}")
 
 
-def _replace_day(cursor: Any, batch: DayRows, stage: str, day: date) -> None:
-    names = ", ".join(name for name, _ in TABLE_COLUMNS[batch.table])
-    cursor.execute(f"DELETE FROM {batch.table} WHERE {batch.day_column} = %s", (day,))
-    cursor.execute(f"INSERT INTO {batch.table} ({names}) SELECT {names} FROM {stage}")
+def _replace_day(connection: sa.Connection, batch: DayRows, stage: sa.Table, day: date) -> None:
+    target = table(declared(batch.table))
+    execute(connection, sa.delete(target).where(target.c[batch.day_column] == day))
+    names = [c.name for c in stage.c]
+    execute(connection, sa.insert(target).from_select(names, sa.select(*stage.c)))
 
 
-def _insert(cursor: Any, batch: DayRows) -> None:
+def _insert(connection: sa.Connection, batch: DayRows) -> None:
     _check(batch)
-    names = ", ".join(batch.columns)
-    placeholders = "(" + ", ".join(["%s"] * len(batch.columns)) + ")"
+    target = table(declared(batch.table))
     for start in range(0, len(batch.rows), INSERT_CHUNK):
         chunk = batch.rows[start : start + INSERT_CHUNK]
-        values = ", ".join([placeholders] * len(chunk))
-        params = [row.get(column) for row in chunk for column in batch.columns]
-        cursor.execute(f"INSERT INTO {batch.table} ({names}) VALUES {values}", params)
+        values = [{column: row.get(column) for column in batch.columns} for row in chunk]
+        execute(connection, sa.insert(target).values(values))

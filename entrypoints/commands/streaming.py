@@ -90,15 +90,14 @@ def stream(
 
 @warehouse_app.command("init")
 def warehouse_init() -> None:
-    """Create the BRONZE, SILVER and GOLD schemas and tables (idempotent)."""
+    """Create the BRONZE, SILVER and GOLD schemas and tables, and add the columns their
+    declarations gained (idempotent; existing rows are kept)."""
     from entrypoints.bootstrap import create_container
 
     container = create_container()
-    warehouse = container.bronze_warehouse()
-    warehouse.create_schema()
-    warehouse.close()
     # SILVER/GOLD too, so dashboards can read (empty) GOLD before the first batch run.
-    container.batch_tables().init_schema()
+    for change in container.batch_tables().init_schema():
+        typer.echo(str(change))
     typer.echo("BRONZE, SILVER and GOLD schemas and tables are in place")
 
 

@@ -4,9 +4,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import sync_playwright
 
-from adapters.snowflake.gold_schema import TABLE_COLUMNS, init_silver_gold
+from adapters.snowflake.schema import declared, init_tables, table, warehouse_engine
+from application.tables import WAREHOUSE_TABLES
 from tests.e2e.browser_support import chromium_browser, running_stack, screenshot
 from tests.unit.report.sample_gold import DAYS, sample_gold
 
@@ -14,18 +16,14 @@ pytestmark = pytest.mark.browser
 
 
 def _seed_gold(connect: Any) -> None:
-    connection = connect()
-    try:
-        init_silver_gold(connection)
-        cursor = connection.cursor()
-        for table, rows in sample_gold().items():
-            columns = [name for name, _ in TABLE_COLUMNS[f"GOLD.{table.upper()}"]]
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO GOLD.{table.upper()} ({', '.join(columns)}) VALUES ({marks})"
-            for row in rows:
-                cursor.execute(sql, tuple(row[column] for column in columns))
-    finally:
-        connection.close()
+    engine = warehouse_engine(connect)
+    with engine.connect() as connection:
+        init_tables(connection, WAREHOUSE_TABLES)
+        for name, rows in sample_gold().items():
+            gold = table(declared(f"GOLD.{name.upper()}"))
+            values = [{c.name: row[c.name] for c in gold.c} for row in rows]
+            connection.execute(sa.insert(gold), values)
+    engine.dispose()
 
 
 def _values(page: Any, chart: str) -> list[float]:

@@ -11,16 +11,19 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+import sqlalchemy as sa
 from dependency_injector import providers
 from pyspark.sql import SparkSession
 
 from adapters.snowflake.connection import EmbeddedFakesnow
-from adapters.snowflake.schema import RAW_COLUMN_NAMES, init_bronze
+from adapters.snowflake.schema import init_tables, table, warehouse_engine
 from adapters.spark.session import SparkConfig, build_session
+from application.tables import BRONZE_TABLES, CLICKS_RAW, ORDERS_RAW
 from entrypoints.bootstrap import Container, create_container
 from entrypoints.settings import Settings
 from pipelines.tasks import context
 
+RAW = {"ORDERS_RAW": ORDERS_RAW, "CLICKS_RAW": CLICKS_RAW}
 SPARK_TEST_OPTIONS = {"spark.sql.codegen.wholeStage": "false"}
 GOLD_TABLES = (
     ("GOLD.DAILY_GMV_METRICS", "METRIC_DATE"),
@@ -69,14 +72,12 @@ class Batch:
         finally:
             connection.close()
 
-    def insert_bronze(self, table: str, rows: list[dict[str, Any]]) -> None:
-        connection = self.container.warehouse_connect()()
-        init_bronze(connection)
-        values = ", ".join(["(" + ", ".join(["%s"] * len(RAW_COLUMN_NAMES)) + ")"] * len(rows))
-        params = [row[column] for row in rows for column in RAW_COLUMN_NAMES]
-        sql = f"INSERT INTO BRONZE.{table} ({', '.join(RAW_COLUMN_NAMES)}) VALUES {values}"
-        connection.cursor().execute(sql, params)
-        connection.close()
+    def insert_bronze(self, table_name: str, rows: list[dict[str, Any]]) -> None:
+        engine = warehouse_engine(self.container.warehouse_connect())
+        with engine.connect() as connection:
+            init_tables(connection, BRONZE_TABLES)
+            connection.execute(sa.insert(table(RAW[table_name])).values(rows))
+        engine.dispose()
 
     def insert_arrow(self, table: str, rows: pa.Table, chunk: int = 500) -> None:
         for start in range(0, rows.num_rows, chunk):

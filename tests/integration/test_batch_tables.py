@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
-from adapters.snowflake.schema import RAW_COLUMN_NAMES
+from adapters.snowflake.schema import table
 from adapters.snowflake.staging import FakesnowPandasStager, InsertStager
 from adapters.snowflake.tables import SnowflakeTables
+from application.tables import ORDERS_RAW
 from pipelines.jobs.tables import DayRows
 
 D = date(2026, 11, 20)
@@ -39,10 +41,9 @@ def tables(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Snowflake
     yield SnowflakeTables(lambda: connect_snowflake(config), InsertStager())
 
 
-def _sql(tables: SnowflakeTables, statement: str, params: Any = None) -> list[tuple[Any, ...]]:
-    with tables._cursor() as cursor:
-        cursor.execute(statement, params)
-        return list(cursor.fetchall()) if cursor.description else []
+def _insert_bronze(tables: SnowflakeTables, rows: list[dict[str, Any]]) -> None:
+    with tables._connection() as connection:
+        connection.execute(sa.insert(table(ORDERS_RAW)), rows)
 
 
 def _bronze_row(event_date: date, ingested_at: datetime) -> dict[str, Any]:
@@ -59,18 +60,16 @@ def test_a_bronze_window_and_its_fingerprint_cover_the_event_dates_asked(
     tables: SnowflakeTables,
 ) -> None:
     tables.init_schema()
-    columns, marks = ", ".join(RAW_COLUMN_NAMES), ", ".join(["%s"] * len(RAW_COLUMN_NAMES))
-    insert = f"INSERT INTO BRONZE.ORDERS_RAW ({columns}) VALUES ({marks})"
     newest = datetime(2026, 11, 21, 3, 0)
-    for row in (_bronze_row(D, datetime(2026, 11, 20, 1)), _bronze_row(date(2026, 11, 21), newest),
-                _bronze_row(date(2026, 11, 22), datetime(2026, 11, 22, 1))):  # fmt: skip
-        _sql(tables, insert, [row[c] for c in RAW_COLUMN_NAMES])
+    rows = [_bronze_row(D, datetime(2026, 11, 20, 1)), _bronze_row(date(2026, 11, 21), newest),
+            _bronze_row(date(2026, 11, 22), datetime(2026, 11, 22, 1))]  # fmt: skip
+    _insert_bronze(tables, rows)
 
     window = tables.bronze_window("ORDERS_RAW", D, date(2026, 11, 21))
     stats = tables.bronze_stats("ORDERS_RAW", D, date(2026, 11, 21))
 
     assert window.num_rows == 2
-    assert window.column_names == list(RAW_COLUMN_NAMES)
+    assert window.column_names == list(ORDERS_RAW.column_names)
     assert (stats.rows, stats.max_ingested_at) == (2, newest)
     assert tables.bronze_window("CLICKS_RAW", D, D).num_rows == 0
 
