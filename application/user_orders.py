@@ -5,6 +5,7 @@ works the same on every event store; one small aggregate per user keeps writers 
 users independent. Its events have no `event_type`: internal bookkeeping, never published.
 """
 
+import functools
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -15,6 +16,7 @@ USER_ORDERS_NAMESPACE = UUID("0b6c2f0e-8a43-5d0e-b1f4-6a7d3e2c9f10")
 
 class UserOrders(Aggregate):
     @staticmethod
+    @functools.lru_cache(maxsize=65_536)  # a user orders again and again; uuid5 is slow
     def create_id(user_id: str) -> UUID:
         return uuid5(USER_ORDERS_NAMESPACE, user_id)
 

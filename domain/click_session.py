@@ -1,12 +1,14 @@
 """The ClickSession aggregate: one shopper session's clickstream and the cart it implies."""
 
+import functools
 from datetime import datetime
 from typing import Any, ClassVar, NamedTuple
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import FieldError, Invalid
+from domain.ids import new_event_id
 
 # Fixed forever: a caller's session id maps to the same aggregate id in every process.
 CLICK_SESSION_NAMESPACE = UUID("6b0f6f3e-2f4b-5b7e-9d1c-3c8a1f0e7a11")
@@ -56,6 +58,7 @@ def shape_errors(click: Click) -> list[FieldError]:
 
 class ClickSession(Aggregate):
     @staticmethod
+    @functools.lru_cache(maxsize=65_536)  # a shopper's session clicks many times; uuid5 is slow
     def create_id(owner: str, session_id: str) -> UUID:
         """The id of `owner`'s session `session_id`: the same session id sent by another
         owner is another session, and no other kind of record has this id."""
@@ -139,7 +142,7 @@ class ClickSession(Aggregate):
             raise Invalid(errors)
         checkout = click.event_type == "checkout_started"
         extra = {"quantity": click.quantity or 1} if click.event_type in _QUANTITY_TYPES else {}
-        event_id = uuid4()
+        event_id = new_event_id()
         self.trigger_event(
             EVENT_CLASSES[click.event_type],
             timestamp=timestamp,

@@ -5,12 +5,13 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.catalog import FoodItem
 from domain.errors import FieldError, IllegalTransition, Invalid
+from domain.ids import new_event_id
 
 CURRENCY = "INR"
 PAYMENT_METHODS = frozenset({"upi", "card", "cash", "wallet"})
@@ -202,7 +203,7 @@ class Order(Aggregate):
         return cls._create(
             cls.Placed,
             id=order_id,
-            event_id=uuid4(),
+            event_id=new_event_id(),
             client_event_id=client_event_id,
             client_order_id=client_order_id,
             event_time=event_time,
@@ -235,7 +236,7 @@ class Order(Aggregate):
             raise IllegalTransition(self.status.value, target.value)
         self.trigger_event(
             STATUS_EVENTS[target],
-            event_id=uuid4(),
+            event_id=new_event_id(),
             client_event_id=client_event_id,
             request_id=request_id,
             event_time=max(event_time, self.placed_at),

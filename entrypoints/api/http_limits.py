@@ -10,9 +10,13 @@ Here, below every route and middleware (so the same on the short path and FastAP
 - the body must have arrived `body_timeout` seconds after the headers (408);
 - an idle keep-alive connection closes after uvicorn's `timeout_keep_alive`;
 - a worker holds at most `max_connections` connections; one more is answered 503 and closed.
+
+A connection notes the deadline it is waiting for; one sweep per event loop, twice a second,
+closes the connections past theirs (a timer per request cost more than the rest of the limits).
 """
 
 import asyncio
+import weakref
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -20,6 +24,8 @@ from typing import Any
 import httptools
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+SWEEP_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,8 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.limits = limits or HttpLimits()
         self._header_bytes = 0
-        self._deadline: asyncio.TimerHandle | None = None
+        # (when, what the client owes, the timeout): the sweep refuses the connection after it.
+        self._deadline: tuple[float, str, float] | None = None
         self._refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -62,6 +69,7 @@ class LimitedHttpProtocol(HttpToolsProtocol):
             self._refuse(503, "Too many connections; retry shortly.")
             return
         super().connection_made(transport)
+        _sweep_from(self.loop, self.connections)
         self._expect("headers", self.limits.header_timeout)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -93,11 +101,15 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         self._expect("headers", self.limits.header_timeout)
 
     def on_url(self, url: bytes) -> None:
-        self._count_header_bytes(len(url))
+        self._header_bytes += len(url)
+        if self._header_bytes > self.limits.max_header_bytes:
+            self._too_large()
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._count_header_bytes(len(name) + len(value) + 4)  # ": " and CRLF
+        self._header_bytes += len(name) + len(value) + 4  # ": " and CRLF
+        if self._header_bytes > self.limits.max_header_bytes:
+            self._too_large()
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
@@ -110,21 +122,22 @@ class LimitedHttpProtocol(HttpToolsProtocol):
 
     # --- the limits ------------------------------------------------------------------------
 
-    def _count_header_bytes(self, size: int) -> None:
-        self._header_bytes += size
-        if self._header_bytes > self.limits.max_header_bytes:
-            limit = self.limits.max_header_bytes
-            self._refuse(431, f"The request line and headers must be at most {limit} bytes.")
-            raise _RefusedError  # stops the parser; data_received knows it was answered
+    def _too_large(self) -> None:
+        limit = self.limits.max_header_bytes
+        self._refuse(431, f"The request line and headers must be at most {limit} bytes.")
+        raise _RefusedError  # stops the parser; data_received knows it was answered
 
     def _expect(self, part: str, seconds: float) -> None:
-        self._cancel_deadline()
-        self._deadline = self.loop.call_later(seconds, self._too_slow, part, seconds)
+        self._deadline = (self.loop.time() + seconds, part, seconds)
 
     def _cancel_deadline(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        self._deadline = None
+
+    def overdue(self, now: float) -> None:
+        """Called by the sweep: refuse the connection if it is past its deadline."""
+        deadline = self._deadline
+        if deadline is not None and deadline[0] <= now:
+            self._too_slow(deadline[1], deadline[2])
 
     def _too_slow(self, part: str, seconds: float) -> None:
         self._deadline = None
@@ -144,6 +157,24 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.write(refusal(status, detail))
             self.transport.close()
+
+
+_sweeping: "weakref.WeakSet[asyncio.AbstractEventLoop]" = weakref.WeakSet()
+
+
+def _sweep_from(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+    """Start the loop's sweep over its server's connections, once."""
+    if loop not in _sweeping:
+        _sweeping.add(loop)
+        loop.call_later(SWEEP_SECONDS, _sweep, loop, connections)
+
+
+def _sweep(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+    now = loop.time()
+    for connection in list(connections):
+        if isinstance(connection, LimitedHttpProtocol):
+            connection.overdue(now)
+    loop.call_later(SWEEP_SECONDS, _sweep, loop, connections)
 
 
 class _RefusedError(Exception):

@@ -143,8 +143,11 @@ def _count(
 ) -> None:
     refused = {r.index for r in result.rejected}
     skipped = refused | set(result.duplicate_indices)
-    if not skipped and not invalid:  # the common case: every event accepted, counted in C
-        metrics.count_events(map(_EVENT_TYPE, parsed.values()), "accepted")
+    if not skipped and not invalid:  # the common case: every event accepted
+        if len(parsed) == 1:  # a single click: no counting by type
+            metrics.count_event(next(iter(parsed.values())).event_type, "accepted")
+        else:
+            metrics.count_events(map(_EVENT_TYPE, parsed.values()), "accepted")
         return
     metrics.count_events((_type_of(elements[i]) for i, _ in invalid), "rejected")
     metrics.count_events((parsed[i].event_type for i in sorted(refused)), "rejected")
