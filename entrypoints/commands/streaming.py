@@ -8,6 +8,7 @@ import typer
 from dependency_injector import providers
 
 from application.bronze_loader import ConsumerSettings
+from application.relay import BusLostError, RelayRefusedError, RelaySettings
 from entrypoints.bootstrap import Container, create_container
 from entrypoints.consumer import install_redaction, run_consumer
 from entrypoints.relay import run_relay, stop_on_signals
@@ -37,10 +38,30 @@ def _setup() -> tuple[Container, threading.Event]:
     return container, stop
 
 
-def relay() -> None:
-    """Publish the event store's events to the bus, in order, until SIGTERM."""
+RelayMetricsPort = Annotated[
+    int, typer.Option(envvar="FLOWGUARD_RELAY_METRICS_PORT", help="Prometheus port; 0: off.")
+]
+OnBusLoss = Annotated[
+    str,
+    typer.Option(
+        envvar="FLOWGUARD_RELAY_ON_BUS_LOSS",
+        help="When the bus lost confirmed messages: republish (all, from the first) or stop.",
+    ),
+]
+
+
+def relay(metrics_port: RelayMetricsPort = 0, on_bus_loss: OnBusLoss = "republish") -> None:
+    """Publish the event store's events to the bus, in order, until SIGTERM. A second relay on
+    the same PostgreSQL store stands by and takes over when the active one dies."""
+    if on_bus_loss not in ("republish", "stop"):
+        raise typer.BadParameter("republish or stop", param_hint="--on-bus-loss")
     container, stop = _setup()
-    run_relay(container, stop)
+    container.relay.add_kwargs(settings=RelaySettings(on_bus_loss=on_bus_loss))  # type: ignore[arg-type]
+    try:
+        run_relay(container, stop, metrics_port)
+    except (RelayRefusedError, BusLostError) as error:
+        typer.echo(f"relay: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def consume(

@@ -21,3 +21,4 @@ def pipeline(
     yield built
     built.stop_all()
     drop_database(postgres_dsn, built.database)
+    built.delete_topics()
