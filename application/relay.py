@@ -272,9 +272,16 @@ class OutboxRelay:
 
     def _check_bus_when_due(self) -> None:
         now = time.monotonic()
-        if now >= self._next_check:
+        if now < self._next_check:
+            return
+        self._next_check = now + self._settings.bus_check_interval
+        try:
             self.check_bus()
-            self._next_check = now + self._settings.bus_check_interval
+        except (LeaseLostError, BusLostError):
+            raise
+        except Exception as error:  # a bus that does not answer: publishing waits for it anyway
+            log.warning("relay: the bus could not be checked (%s); trying again", error)
+            self._next_check = now + self._settings.retry_wait
 
     def _bus_lost(self, reason: str, cluster: str) -> None:
         if self._settings.on_bus_loss == "stop":

@@ -94,6 +94,23 @@ def _publish_while_held(container: Any, relay: OutboxRelay, stop: threading.Even
         log.info("relay: stopped at notification %d", relay.confirmed_position)
 
 
+STOP_GRACE = 5.0  # seconds a stopping relay waits for deliveries before dropping the rest
+
+
+def _abandon_if_stuck(container: Any, stop: threading.Event, done: threading.Event) -> None:
+    """A stop during a broker outage would wait for deliveries that cannot come: after a grace,
+    drop what the producer still holds (the next relay sends it again from the position)."""
+
+    def watch() -> None:
+        stop.wait()
+        if not done.wait(STOP_GRACE):
+            abandon = getattr(container.event_publisher(), "abandon", None)
+            if abandon is not None:
+                abandon()
+
+    threading.Thread(target=watch, name="relay-stop", daemon=True).start()
+
+
 def run_relay(container: Any, stop: threading.Event, metrics_port: int = 0) -> None:
     """Stand by for the lease, publish while holding it, until `stop`. Raises
     `RelayRefusedError` when this store allows no second relay, `BusLostError` when the bus
@@ -101,7 +118,8 @@ def run_relay(container: Any, stop: threading.Event, metrics_port: int = 0) -> N
     throttle_outage_logs()
     metrics = RelayMetrics(metrics_port)
     lease: RelayLease = container.relay_lease()
-    lost = False
+    lost, done = False, threading.Event()
+    _abandon_if_stuck(container, stop, done)
     try:
         while not stop.is_set():
             # Built before the lease is held, so a standby's takeover does not wait for it.
@@ -114,5 +132,6 @@ def run_relay(container: Any, stop: threading.Event, metrics_port: int = 0) -> N
             if not lost:
                 return
     finally:
+        done.set()
         lease.release()
         container.event_publisher().close()
