@@ -49,8 +49,13 @@ class PostgresRelayLease:
         self.holder_name = holder or f"{socket.gethostname()}-{os.getpid()}"
         self._connection: psycopg.Connection[Any] | None = None
         self.token = 0
-        with schema_lock(dsn), psycopg.connect(dsn, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(_TABLE)
+        self._table_ready = False  # created at the first attempt: the store may be down now
+
+    def _ensure_table(self) -> None:
+        if not self._table_ready:
+            with schema_lock(self._dsn), psycopg.connect(self._dsn, connect_timeout=10) as conn:
+                conn.execute(_TABLE)
+            self._table_ready = True
 
     def _connect(self) -> psycopg.Connection[Any]:
         if self._connection is None or self._connection.closed:
@@ -66,6 +71,7 @@ class PostgresRelayLease:
         if self.token and self.held():
             return True
         try:
+            self._ensure_table()
             connection = self._connect()
             row = connection.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()
             if not row or not row[0]:
