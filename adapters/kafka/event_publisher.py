@@ -106,7 +106,7 @@ class KafkaEventPublisher:
     # --- BusCheck -------------------------------------------------------------------------------
 
     def cluster(self) -> str:
-        return str(self._producer.list_topics(timeout=10).cluster_id)
+        return str(self._producer.list_topics(timeout=5).cluster_id)
 
     def confirmed(self) -> Mapping[str, int]:
         return {

@@ -59,7 +59,7 @@ class KafkaMessageSource:
         return consumer
 
     def _cluster_id(self) -> str:
-        return str(self._consumer.list_topics(timeout=10).cluster_id)
+        return str(self._consumer.list_topics(timeout=5).cluster_id)
 
     def poll_batch(self, max_messages: int, max_wait: float) -> list[InboundMessage]:
         deadline = time.monotonic() + max_wait

@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.faults.harness import ROOT, wait_until
 from tests.faults.seeder import environment
 
-RUN_SECONDS = 12  # librdkafka retries a refused connection every 0.1-1 s: 12 to 100 attempts
+RUN_SECONDS = 8  # librdkafka retries a refused connection every 0.1-1 s: 8 to 80 attempts
 
 
 def _closed_port() -> int:
