@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,13 +30,6 @@ from tests.faults.harness import (
     wait_until,
 )
 from tests.faults.seeder import Seeder
-
-
-def _seed_for(seeder: Seeder, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        seeder.seed(25)
-        time.sleep(0.2)
 
 
 class LocalServices:
@@ -94,7 +86,7 @@ def _restart_behind(pipeline: Pipeline, seeder: Seeder, restart: Callable[[], No
     events it has not loaded yet, and the broker restarts while events keep coming."""
     seeder.seed(150)  # on the bus, not in BRONZE
     wait_until(lambda: _confirmed_on_bus(pipeline) >= seeder.next, 60, "the relay to confirm them")
-    flowing = threading.Thread(target=_seed_for, args=(seeder, 4.0))
+    flowing = threading.Thread(target=seeder.seed_for, args=(4.0,))
     flowing.start()
     restart()
     flowing.join()

@@ -5,14 +5,8 @@ ends with every event once, in per-aggregate order; each member exports its own 
 import signal
 import socket
 import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from adapters.snowflake.connection import SnowflakeConfig
-from tests.faults.harness import Pipeline, check, drop_database, wait_for_quiescence, wait_until
+from tests.faults.harness import Pipeline, check, wait_for_quiescence, wait_until
 from tests.faults.metrics import scrape, total
 from tests.faults.seeder import Seeder
 
@@ -23,22 +17,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def wide_pipeline(
-    postgres_dsn: str, kafka_bootstrap: str, fakesnow_server: SnowflakeConfig, tmp_path: Path
-) -> Iterator[Pipeline]:
-    assert fakesnow_server.host, "the fakesnow server is not configured"
-    assert fakesnow_server.port, "the fakesnow server is not configured"
-    built = Pipeline(
-        postgres_dsn, kafka_bootstrap, fakesnow_server.host, fakesnow_server.port, tmp_path,
-        partitions=PARTITIONS,
-    )  # fmt: skip
-    yield built
-    built.stop_all()
-    drop_database(postgres_dsn, built.database)
-    built.delete_topics()
 
 
 class Member:
@@ -52,12 +30,6 @@ class Member:
 
     def lag_series(self) -> list[str]:
         return [k for k in scrape(self.port) if k.startswith("flowguard_consumer_lag{")]
-
-
-def _seed_while(seeder: Seeder, flowing: threading.Event) -> None:
-    while flowing.is_set():
-        seeder.seed(20)
-        time.sleep(0.25)
 
 
 def test_a_consumer_group_loses_and_duplicates_nothing_through_kills_and_rebalances(
@@ -77,7 +49,7 @@ def test_a_consumer_group_loses_and_duplicates_nothing_through_kills_and_rebalan
 
     flowing = threading.Event()
     flowing.set()
-    writer = threading.Thread(target=_seed_while, args=(seeder, flowing))
+    writer = threading.Thread(target=seeder.seed_while, args=(flowing, 20, 0.25))
     writer.start()
     try:
         loaded = len(pipeline.bronze_rows())

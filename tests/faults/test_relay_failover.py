@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -53,12 +52,6 @@ class Relay:
         return datetime.strptime(lines[-1][:23], "%Y-%m-%d %H:%M:%S,%f")
 
 
-def _seed_while(seeder: Seeder, flowing: threading.Event) -> None:
-    while flowing.is_set():
-        seeder.seed(20)
-        time.sleep(0.2)
-
-
 def _start_pair(pipeline: Pipeline) -> tuple[Relay, Relay]:
     active = Relay(pipeline, "relay-a")
     wait_until(
@@ -83,7 +76,7 @@ def test_the_standby_takes_over_within_ten_seconds_of_a_sigkill_and_nothing_is_l
     pipeline.start_consumer()
     flowing = threading.Event()
     flowing.set()
-    writer = threading.Thread(target=_seed_while, args=(seeder, flowing))
+    writer = threading.Thread(target=seeder.seed_while, args=(flowing,))
     writer.start()
     try:
         wait_until(lambda: active.published() > 200, 60, "relay-a to publish")
