@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 from confluent_kafka import Producer
@@ -23,10 +24,12 @@ from adapters.kafka.config import PRODUCER_TUNING, KafkaConnection
 from adapters.kafka.event_publisher import KafkaEventPublisher
 from adapters.postgres.event_store import postgres_event_store_env
 from adapters.postgres.notification_log import PostgresNotificationLog
+from adapters.postgres.relay_lease import PostgresRelayLease
 from adapters.sqlite.notification_log import SqliteNotificationLog
+from adapters.sqlite.relay_lease import SqliteRelayLease
 from application.codec import envelope_bytes
 from application.notification_log import NotificationLog
-from application.relay import OutboxRelay, Topics
+from application.relay import OutboxRelay, RelayLease, Topics
 from tests.unit.streaming.sample_app import SampleApp
 
 
@@ -63,16 +66,32 @@ def raw_producer_rate(bootstrap: str, app: SampleApp, topic: str) -> float:
 
 def relay_rate(bootstrap: str, app: SampleApp, topics: Topics) -> tuple[float, int]:
     publisher = KafkaEventPublisher(KafkaConnection(bootstrap))
+    lease = _lease(app)
+    assert lease.acquire()
     relay = OutboxRelay(
         name="bench", recorder=app.recorder, mapper=app.mapper,
         tracking=app.factory.tracking_recorder(), publisher=publisher, topics=topics,
-        log=_log(app),  # as entrypoints/bootstrap.py wires it
+        log=_log(app), lease=lease, bus=publisher,  # as entrypoints/bootstrap.py wires it
     )  # fmt: skip
     started = time.perf_counter()
+    relay.check_bus()
     relay.drain()
+    relay.check_bus()
     elapsed = time.perf_counter() - started
     publisher.close()
+    lease.release()
     return relay.published / elapsed, relay.published
+
+
+def _lease(app: SampleApp) -> RelayLease:
+    env = app.env
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        dsn = make_conninfo(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"],
+        )  # fmt: skip
+        return PostgresRelayLease(dsn)
+    return SqliteRelayLease(Path(env["SQLITE_DBNAME"]))
 
 
 def _log(app: SampleApp) -> NotificationLog:

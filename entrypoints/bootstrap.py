@@ -26,6 +26,7 @@ from adapters.memory.failed_event_store import MemoryFailedEventStore
 from adapters.postgres.event_store import postgres_event_store_env
 from adapters.postgres.event_store import schema_lock as postgres_schema_lock
 from adapters.postgres.notification_log import PostgresNotificationLog
+from adapters.postgres.relay_lease import PostgresRelayLease
 from adapters.snowflake.bronze_warehouse import SnowflakeBronzeWarehouse
 from adapters.snowflake.connection import EmbeddedFakesnow, SnowflakeConfig, connect_snowflake
 from adapters.snowflake.staging import FakesnowPandasStager, InsertStager, SnowflakePandasStager
@@ -35,8 +36,9 @@ from adapters.sql.failed_event_store import SqlFailedEventStore, postgres_engine
 from adapters.sqlite.event_store import schema_lock as sqlite_schema_lock
 from adapters.sqlite.event_store import sqlite_event_store_env
 from adapters.sqlite.notification_log import SqliteNotificationLog
+from adapters.sqlite.relay_lease import SqliteRelayLease
 from application.app import FlowGuardApp
-from application.relay import OutboxRelay, Topics
+from application.relay import FreeLease, OutboxRelay, Topics
 from entrypoints.settings import Settings, load_settings
 
 
@@ -203,6 +205,13 @@ class Container(containers.DeclarativeContainer):
     topics = providers.Singleton(
         Topics, orders=settings.provided.orders_topic, clicks=settings.provided.clicks_topic
     )
+    # One relay publishes per event store; on PostgreSQL others stand by (entrypoints/relay.py).
+    relay_lease = providers.Selector(
+        event_store_kind,
+        memory=providers.Singleton(FreeLease),
+        sqlite=providers.Singleton(SqliteRelayLease, settings.provided.sqlite_path),
+        postgres=providers.Singleton(PostgresRelayLease, providers.Callable(_dsn, settings)),
+    )
     relay = providers.Factory(
         OutboxRelay,
         name="relay",
@@ -211,6 +220,8 @@ class Container(containers.DeclarativeContainer):
         tracking=providers.Callable(_tracking_recorder, flowguard_app, schema_guard),
         publisher=event_publisher,
         topics=topics,
+        lease=relay_lease,
+        bus=providers.Selector(bus_kind, inprocess=providers.Object(None), kafka=event_publisher),
         # Raw rows from the store's own tables; in memory, the recorder's notifications.
         log=providers.Selector(
             event_store_kind,

@@ -1,8 +1,10 @@
 """The bronze consumer process: bus -> BRONZE with Prometheus metrics and clean shutdown."""
 
 import logging
+import os
+import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
@@ -13,19 +15,31 @@ from application.bronze_loader import (
     ConsumerSettings,
     LoadReport,
 )
-from application.ports import MessageSource
-from entrypoints.relay import fault_hook
+from application.ports import InboundMessage, MessageSource
+from entrypoints.outages import throttle_outage_logs
 
 log = logging.getLogger("flowguard.consumer")
 
 
 class ConsumerMetrics:
-    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+    def __init__(self, registry: CollectorRegistry | None = None, member: str = "") -> None:
         self.registry = registry or CollectorRegistry()
+        self.member = member or f"{socket.gethostname()}-{os.getpid()}"
         r = self.registry
         self.lag = Gauge(
-            "flowguard_consumer_lag", "Messages behind", ["topic", "partition"], registry=r
+            "flowguard_consumer_lag",
+            "Messages behind, per partition this member owns",
+            ["topic", "partition", "member"],
+            registry=r,
         )
+        self.member_lag = Gauge(
+            "flowguard_consumer_member_lag", "Messages behind on all its partitions", ["member"],
+            registry=r,
+        )  # fmt: skip
+        self.partitions = Gauge(
+            "flowguard_consumer_partitions", "Partitions this member owns", ["member"], registry=r
+        )
+        self._owned: set[tuple[str, int]] = set()
         self.rows = Counter("flowguard_bronze_rows_merged", "Rows inserted into BRONZE", registry=r)
         self.duplicates = Counter(
             "flowguard_bronze_duplicates_skipped", "Rows already in BRONZE", registry=r
@@ -45,8 +59,14 @@ class ConsumerMetrics:
         self.batch.observe(seconds)
 
     def update_lag(self, lags: dict[tuple[str, int], int]) -> None:
+        # Partitions a rebalance moved to another member leave this member's series.
+        for topic, partition in self._owned - set(lags):
+            self.lag.remove(topic, str(partition), self.member)
+        self._owned = set(lags)
         for (topic, partition), lag in lags.items():
-            self.lag.labels(topic, str(partition)).set(lag)
+            self.lag.labels(topic, str(partition), self.member).set(lag)
+        self.member_lag.labels(self.member).set(sum(lags.values()))
+        self.partitions.labels(self.member).set(len(lags))
 
 
 class RedactSecrets(logging.Filter):
@@ -76,15 +96,23 @@ def install_redaction(settings: Any) -> None:
         handler.addFilter(redact)
 
 
+AfterWrite = Callable[[Sequence[InboundMessage]], None]
+
+
 def build_consumer(
-    container: Any, settings: ConsumerSettings, metrics: ConsumerMetrics, source: MessageSource
+    container: Any,
+    settings: ConsumerSettings,
+    metrics: ConsumerMetrics,
+    source: MessageSource,
+    after_write: AfterWrite | None = None,
 ) -> BronzeConsumer:
+    hooks = {"after_write": after_write} if after_write else {}
     return BronzeConsumer(
         source,
         BronzeLoader(container.bronze_warehouse(), container.dead_letter_sink()),
         settings,
-        after_write=fault_hook("consumer.after_write"),
         on_report=metrics.observe,
+        **hooks,
     )
 
 
@@ -108,14 +136,17 @@ def run_consumer(
     stop: threading.Event,
     settings: ConsumerSettings,
     metrics_port: int = 0,
+    after_write: AfterWrite | None = None,
 ) -> None:
-    metrics = ConsumerMetrics()
-    if metrics_port:
-        start_http_server(metrics_port, registry=metrics.registry)
+    """Load until `stop`. `after_write` runs after each batch is written and before its commit."""
+    throttle_outage_logs()
     if not create_schema_when_ready(container, stop):
         return
     source: MessageSource = container.message_source()
-    consumer = build_consumer(container, settings, metrics, source)
+    metrics = ConsumerMetrics(member=getattr(source, "member", ""))
+    if metrics_port:
+        start_http_server(metrics_port, registry=metrics.registry)
+    consumer = build_consumer(container, settings, metrics, source, after_write)
     log.info("consumer: started (batch %d, %.2fs)", settings.batch_size, settings.batch_wait)
     try:
         while not stop.is_set():

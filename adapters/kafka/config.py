@@ -1,7 +1,28 @@
 """Kafka client configuration: connection and security settings shared by every client."""
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from confluent_kafka import KafkaError
+
+# librdkafka's own log lines and errors go here, not to stderr: the processes' logging then
+# reports a broker outage once per interval instead of once per reconnect attempt.
+CLIENT_LOG = logging.getLogger("flowguard.kafka")
+
+
+def quiet_client(
+    config: dict[str, Any], on_error: Callable[[KafkaError], None] | None = None
+) -> dict[str, Any]:
+    """`config` with librdkafka's log and error callbacks routed to Python logging."""
+
+    def error_cb(error: KafkaError) -> None:
+        CLIENT_LOG.warning("kafka: %s", error.str())
+        if on_error is not None:
+            on_error(error)
+
+    return {**config, "logger": CLIENT_LOG, "error_cb": error_cb}
 
 
 @dataclass(frozen=True)
@@ -47,5 +68,8 @@ CONSUMER_SAFETY: dict[str, Any] = {
     "enable.auto.offset.store": False,
     "auto.offset.reset": "earliest",
     "session.timeout.ms": 6_000,  # the broker minimum: a dead member is replaced fast
+    # A member joining or leaving moves only the partitions that must move; the others keep
+    # loading through the rebalance. Every member of a group must use the same strategy.
+    "partition.assignment.strategy": "cooperative-sticky",
     "fetch.wait.max.ms": 100,
 }

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from confluent_kafka import Producer
 
-from adapters.kafka.config import KafkaConnection
+from adapters.kafka.config import KafkaConnection, quiet_client
 from application.ports import FailedMessage, PublishError
 
 
@@ -22,7 +22,7 @@ class KafkaDeadLetterSink:
     def __init__(self, connection: KafkaConnection, topic: str) -> None:
         self.topic = topic
         self._producer = Producer(
-            {**connection.client_config(), "enable.idempotence": True, "acks": "all"}
+            quiet_client({**connection.client_config(), "enable.idempotence": True, "acks": "all"})
         )
 
     def send(self, failures: Sequence[FailedMessage]) -> None:

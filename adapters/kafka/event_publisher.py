@@ -1,26 +1,34 @@
-"""KafkaEventPublisher: the relay's EventPublisher on an idempotent confluent-kafka producer."""
+"""KafkaEventPublisher: the relay's EventPublisher on an idempotent confluent-kafka producer,
+and its BusCheck: the cluster's id and whether each partition still holds what was confirmed."""
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from confluent_kafka import KafkaError, Message, Producer
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
-from adapters.kafka.config import PRODUCER_TUNING, KafkaConnection
+from adapters.kafka.config import PRODUCER_TUNING, KafkaConnection, quiet_client
 from application.ports import OutboundMessage, PublishError
+
+# (topic, partition) -> offset of the last message with a successful delivery report.
+Confirmed = dict[tuple[str, int], int]
 
 
 class KafkaDelivery:
     """Counts the delivery reports of one publish; the first failure wins."""
 
-    def __init__(self, producer: Producer, expected: int) -> None:
+    def __init__(self, producer: Producer, expected: int, confirmed: Confirmed) -> None:
         self._producer = producer
+        self._confirmed = confirmed
         self.remaining = expected
         self.error: KafkaError | None = None
 
-    def on_delivery(self, error: KafkaError | None, _message: Message) -> None:
+    def on_delivery(self, error: KafkaError | None, message: Message) -> None:
         self.remaining -= 1
-        if error is not None and self.error is None:
+        if error is None:
+            # Reports come in offset order per partition: the last one is the highest.
+            self._confirmed[(message.topic(), message.partition())] = message.offset()  # type: ignore[index,assignment]
+        elif self.error is None:
             self.error = error
 
     def wait(self, timeout: float | None = None) -> None:
@@ -36,14 +44,15 @@ class KafkaDelivery:
 
 class KafkaEventPublisher:
     def __init__(self, connection: KafkaConnection, overrides: dict[str, Any] | None = None):
-        self._config = {
-            **connection.client_config(),
-            **PRODUCER_TUNING,
-            **(overrides or {}),
-            "error_cb": self._on_error,
-        }
+        self._connection = connection
+        self._config = quiet_client(
+            {**connection.client_config(), **PRODUCER_TUNING, **(overrides or {})},
+            on_error=self._on_error,
+        )
         self._fatal = False
         self._producer = Producer(self._config)
+        self._confirmed: Confirmed = {}
+        self._watermarks: Consumer | None = None
 
     def _on_error(self, error: KafkaError) -> None:
         # Broker-down errors are transient and librdkafka retries them; only fatal ones stick.
@@ -52,7 +61,7 @@ class KafkaEventPublisher:
 
     def publish(self, messages: Sequence[OutboundMessage]) -> KafkaDelivery:
         self._renew_if_fatal()
-        delivery = KafkaDelivery(self._producer, len(messages))
+        delivery = KafkaDelivery(self._producer, len(messages), self._confirmed)
         # The hot loop: bound methods in locals, the queue-full case off the common path.
         produce = self._producer.produce
         on_delivery = delivery.on_delivery
@@ -83,5 +92,50 @@ class KafkaEventPublisher:
             self._fatal = False
             self._producer = Producer(self._config)
 
+    def abandon(self) -> None:
+        """Drop every message not yet sent to a broker (this relay lost its lease)."""
+        self._producer.purge(in_queue=True, in_flight=False)
+        self._producer.poll(0)
+
     def close(self) -> None:
         self._producer.flush(10)
+        if self._watermarks is not None:
+            self._watermarks.close()
+            self._watermarks = None
+
+    # --- BusCheck -------------------------------------------------------------------------------
+
+    def cluster(self) -> str:
+        return str(self._producer.list_topics(timeout=5).cluster_id)
+
+    def confirmed(self) -> Mapping[str, int]:
+        return {
+            f"{topic}:{partition}": offset + 1
+            for (topic, partition), offset in self._confirmed.items()
+        }
+
+    def shortfalls(self, offsets: Mapping[str, int]) -> list[str]:
+        if self._watermarks is None:
+            # Reads watermarks only; never joins a group.
+            self._watermarks = Consumer(
+                quiet_client(
+                    {**self._connection.client_config(), "group.id": "flowguard-relay-check"}
+                )
+            )
+        short = []
+        for key, mark in offsets.items():
+            topic, _, partition = key.rpartition(":")
+            try:
+                _, high = self._watermarks.get_watermark_offsets(
+                    TopicPartition(topic, int(partition)), timeout=10, cached=False
+                )
+            except KafkaException as error:
+                if error.args[0].code() != KafkaError.UNKNOWN_TOPIC_OR_PART:
+                    raise
+                high = -1
+            if high < mark:
+                short.append(f"{key} (ends at {high}, {mark} confirmed)")
+        return short
+
+    def forget(self) -> None:
+        self._confirmed.clear()

@@ -39,12 +39,33 @@ def _setup() -> tuple[Any, threading.Event]:
     return container, stop
 
 
-def relay() -> None:
-    """Publish the event store's events to the bus, in order, until SIGTERM."""
+RelayMetricsPort = Annotated[
+    int, typer.Option(envvar="FLOWGUARD_RELAY_METRICS_PORT", help="Prometheus port; 0: off.")
+]
+OnBusLoss = Annotated[
+    str,
+    typer.Option(
+        envvar="FLOWGUARD_RELAY_ON_BUS_LOSS",
+        help="When the bus lost confirmed messages: republish (all, from the first) or stop.",
+    ),
+]
+
+
+def relay(metrics_port: RelayMetricsPort = 0, on_bus_loss: OnBusLoss = "republish") -> None:
+    """Publish the event store's events to the bus, in order, until SIGTERM. A second relay on
+    the same PostgreSQL store stands by and takes over when the active one dies."""
+    from application.relay import BusLostError, RelayRefusedError, RelaySettings
     from entrypoints.relay import run_relay
 
+    if on_bus_loss not in ("republish", "stop"):
+        raise typer.BadParameter("republish or stop", param_hint="--on-bus-loss")
     container, stop = _setup()
-    run_relay(container, stop)
+    container.relay.add_kwargs(settings=RelaySettings(on_bus_loss=on_bus_loss))  # type: ignore[arg-type]
+    try:
+        run_relay(container, stop, metrics_port)
+    except (RelayRefusedError, BusLostError) as error:
+        typer.echo(f"relay: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def consume(

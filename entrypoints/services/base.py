@@ -12,6 +12,7 @@ from entrypoints.services import process
 from entrypoints.settings import PROJECT_ROOT
 
 INFRA_DIR = PROJECT_ROOT / "infra"
+LOG_ROTATE_BYTES = 20 * 1024 * 1024  # one older log is kept beside it as <name>.log.1
 
 
 class ServiceError(RuntimeError):
@@ -95,7 +96,7 @@ class Service(ABC):
 
     def _start(self) -> dict[str, str]:
         self.home.mkdir(parents=True, exist_ok=True)
-        self.log.write_bytes(b"")
+        self._open_log()
         command, env = self.launch()
         pid = process.spawn(command, self.log, cwd=self.home)
         self.pid_file.write_text(f"{pid}\n")
@@ -109,6 +110,14 @@ class Service(ABC):
                 raise
             raise self._failure(f"did not become usable: {error}") from error
         return env
+
+    def _open_log(self) -> None:
+        """Keep what earlier runs printed: append, after rotating a log grown past its limit."""
+        if self.log.exists() and self.log.stat().st_size > LOG_ROTATE_BYTES:
+            self.log.replace(self.log.with_name(self.log.name + ".1"))
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S %z")
+        with self.log.open("ab") as log:
+            log.write(f"--- flowguard services: starting {self.name} at {stamp} ---\n".encode())
 
     def _await_ready(self, pid: int, env: Mapping[str, str]) -> None:
         deadline = time.monotonic() + self.ready_timeout

@@ -1,7 +1,6 @@
 """Local services: a single-node Apache Kafka broker in KRaft mode (infra/kafka)."""
 
 import os
-import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,8 +34,8 @@ class KafkaService(Service):
 
     def launch(self) -> tuple[list[str], dict[str, str]]:
         self._ensure_jars()
-        # A throwaway broker: fresh storage each start, since its ports change too.
-        shutil.rmtree(self.home / "data", ignore_errors=True)
+        # The storage is formatted on the first start only (start-kafka.sh): a restart keeps
+        # the topics' messages and the groups' offsets, as PostgreSQL keeps its cluster.
         port, controller_port = self.port("broker"), self.port("controller")
         script = INFRA_DIR / "kafka" / "start-kafka.sh"
         command = ["env", f"KAFKA_LIBS={self.libs}", "bash", str(script), str(self.home)]

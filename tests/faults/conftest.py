@@ -1,5 +1,5 @@
 """Fixtures for the fault tests: an isolated pipeline on the shared services."""
 
-from tests.faults.pipeline_fixture import pipeline
+from tests.faults.pipeline_fixture import pipeline, wide_pipeline
 
-__all__ = ["pipeline"]
+__all__ = ["pipeline", "wide_pipeline"]

@@ -64,10 +64,12 @@ class Pipeline:
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
+    partitions: int = 3
+
     def __post_init__(self) -> None:
         self.database = fresh_database(self.dsn, "fg_stream")
         self.topics = [f"{t}.{self.suffix}" for t in ("orders", "clicks", "dead")]
-        create_topics(self.bootstrap, self.topics)
+        create_topics(self.bootstrap, self.topics, self.partitions)
         self.warehouse_db = f"FG_{self.suffix.upper()}"
         self.workdir.mkdir(parents=True, exist_ok=True)
 
@@ -100,11 +102,24 @@ class Pipeline:
         self.processes.append(process)
         return process
 
-    def start_relay(self, **extra: str) -> subprocess.Popen[bytes]:
-        return self.start("relay", "entrypoints.cli", "relay", **extra)
+    def start_relay(self, *args: str, name: str = "relay", **extra: str) -> subprocess.Popen[bytes]:
+        return self.start(name, "entrypoints.cli", "relay", *args, **extra)
 
-    def start_consumer(self, **extra: str) -> subprocess.Popen[bytes]:
-        return self.start("consumer", "entrypoints.cli", "consume", **extra)
+    def start_consumer(
+        self, *args: str, name: str = "consumer", **extra: str
+    ) -> subprocess.Popen[bytes]:
+        return self.start(name, "entrypoints.cli", "consume", *args, **extra)
+
+    def start_killed_once(self, role: str, marker: Path) -> subprocess.Popen[bytes]:
+        """`relay` or `consume` that SIGKILLs itself at its hook (tests/faults/hooked.py)."""
+        name = "relay" if role == "relay" else "consumer"
+        return self.start(name, "tests.faults.hooked", role, str(marker))
+
+    def delete_topics(self) -> None:
+        """The broker keeps its data across restarts now: leave no test topics behind."""
+        admin = AdminClient({"bootstrap.servers": self.bootstrap})
+        for future in admin.delete_topics(self.topics, operation_timeout=30).values():
+            future.result(30)
 
     def log(self, name: str) -> str:
         path = self.workdir / f"{name}.log"

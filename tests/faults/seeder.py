@@ -2,6 +2,8 @@
 
 import contextlib
 import os
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -52,6 +54,19 @@ class Seeder:
             result = self.app.record_click_events(RecordClickEvents(chunk, datetime.now(UTC)))
             assert result.accepted == len(chunk), result
             self.acknowledged.extend(str(event.event_id) for event in chunk)
+
+    def seed_for(self, seconds: float, batch: int = 25, pause: float = 0.2) -> None:
+        """Events flowing for `seconds`: `batch` at a time, `pause` apart."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.seed(batch)
+            time.sleep(pause)
+
+    def seed_while(self, flowing: threading.Event, batch: int = 20, pause: float = 0.2) -> None:
+        """Events flowing until `flowing` is cleared."""
+        while flowing.is_set():
+            self.seed(batch)
+            time.sleep(pause)
 
     def close(self) -> None:
         self.app.close()

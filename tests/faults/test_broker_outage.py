@@ -38,7 +38,7 @@ def test_a_ten_second_broker_outage_loses_and_duplicates_nothing(
         seeder = Seeder(pipeline)
         pipeline.start_relay()
         pipeline.start_consumer()
-        flowing = threading.Thread(target=_seed_steadily, args=(seeder, 12.0))
+        flowing = threading.Thread(target=seeder.seed_for, args=(12.0,))
         flowing.start()
         time.sleep(3)
         broker.stop()
@@ -53,10 +53,3 @@ def test_a_ten_second_broker_outage_loses_and_duplicates_nothing(
     finally:
         pipeline.stop_all()
         drop_database(postgres_dsn, pipeline.database)
-
-
-def _seed_steadily(seeder: Seeder, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        seeder.seed(25)
-        time.sleep(0.2)

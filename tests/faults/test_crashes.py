@@ -29,13 +29,12 @@ def test_relay_killed_after_publishing_before_recording_its_position(pipeline: P
     seeder = Seeder(pipeline)
     seeder.seed(300)
     marker = pipeline.workdir / "relay-fault.marker"
-    hook = {"FLOWGUARD_FAULT_HOOK": "relay.after_delivery", "FLOWGUARD_FAULT_MARKER": str(marker)}
-    relay = pipeline.start_relay(**hook)
+    relay = pipeline.start_killed_once("relay", marker)
     pipeline.start_consumer()
     wait_until(lambda: _killed(relay), 30, "the relay to kill itself after delivery")
     assert marker.exists()
 
-    pipeline.start_relay(**hook)  # the marker exists: this one runs normally
+    pipeline.start_killed_once("relay", marker)  # the marker exists: this one runs normally
     seeder.seed(100)
     wait_for_quiescence(pipeline, 400)
     verdict = check(pipeline.stored_envelopes(), pipeline.bronze_rows(), seeder.acknowledged)
@@ -51,14 +50,13 @@ def test_consumer_killed_after_merge_before_offset_commit(pipeline: Pipeline) ->
     seeder = Seeder(pipeline)
     seeder.seed(300)
     marker = pipeline.workdir / "consumer-fault.marker"
-    hook = {"FLOWGUARD_FAULT_HOOK": "consumer.after_write", "FLOWGUARD_FAULT_MARKER": str(marker)}
     pipeline.start_relay()
-    consumer = pipeline.start_consumer(**hook)
+    consumer = pipeline.start_killed_once("consume", marker)
     wait_until(lambda: _killed(consumer), 30, "the consumer to kill itself after its MERGE")
     merged_before_crash = len(pipeline.bronze_rows())
     assert merged_before_crash > 0
 
-    pipeline.start_consumer(**hook)  # re-reads the uncommitted batch and merges it again
+    pipeline.start_killed_once("consume", marker)  # re-reads the uncommitted batch, merges again
     seeder.seed(100)
     wait_for_quiescence(pipeline, 400)
     verdict = check(pipeline.stored_envelopes(), pipeline.bronze_rows(), seeder.acknowledged)

@@ -3,6 +3,7 @@ deployment must survive a database restart during boot)."""
 
 import threading
 
+from application.relay import FreeLease
 from entrypoints import relay as relay_process
 
 
@@ -10,6 +11,7 @@ class FakeRelay:
     def __init__(self, stop: threading.Event) -> None:
         self.stop = stop
         self.ran = False
+        self.confirmed_position = self.published = self.resent = 0
 
     def position(self) -> int:
         return 0
@@ -38,6 +40,7 @@ class FakeContainer:
         self.relay = FakeProvider(self._make)
         self.flowguard_app = FakeProvider(lambda: None)
         self.event_publisher = FakeProvider(lambda: self)
+        self.relay_lease = FakeProvider(FreeLease)
 
     def _make(self) -> FakeRelay:
         if self.failures:

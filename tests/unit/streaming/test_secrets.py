@@ -45,10 +45,12 @@ def test_settings_do_not_show_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_metrics_carry_no_secrets() -> None:
-    metrics = ConsumerMetrics()
+    metrics = ConsumerMetrics(member="m1")
     metrics.observe(LoadReport(3, 2, 1, 0), 0.2)
     metrics.update_lag({("raw.orders.v1", 0): 5})
     exposition = generate_latest(metrics.registry).decode()
     assert "flowguard_bronze_rows_merged_total 2.0" in exposition
-    assert 'flowguard_consumer_lag{partition="0",topic="raw.orders.v1"} 5.0' in exposition
+    assert (
+        'flowguard_consumer_lag{member="m1",partition="0",topic="raw.orders.v1"} 5.0' in exposition
+    )
     assert SECRET not in exposition
