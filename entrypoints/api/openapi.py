@@ -60,6 +60,7 @@ def install_openapi(app: FastAPI) -> None:
             components = schema.setdefault("components", {})
             components.setdefault("schemas", {}).update(extra["$defs"])
             _document_api_key(schema, components)
+            _document_validation_problems(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -80,3 +81,16 @@ def _document_api_key(schema: dict[str, Any], components: dict[str, Any]) -> Non
         for method, operation in operations.items():
             if method in ("post", "put", "patch", "delete"):
                 operation["security"] = [{"ApiKey": []}]
+
+
+def _document_validation_problems(schema: dict[str, Any]) -> None:
+    """FastAPI documents its 422 as `HTTPValidationError` JSON; every 422 here is a problem
+    (problems.py answers FastAPI's validation errors too)."""
+    problem = problem_responses(422)[422]
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if "422" in operation.get("responses", {}):
+                operation["responses"]["422"] = problem
+    schemas = schema.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)

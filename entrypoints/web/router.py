@@ -4,7 +4,8 @@ Hook it into an app with `install_web(app, container)`; the routes read the ware
 the container's `warehouse_connect`, resolved on first use so the API starts without a warehouse.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from snowflake.connector.errors import DatabaseError, ProgrammingError
 
 from entrypoints.api.openapi import problem_responses
+from entrypoints.api.schemas.common import Day
 from entrypoints.web.gold import GOLD_TABLES, gold_days, partial_days, read_gold
 from entrypoints.web.live import live_day, live_days
 
@@ -30,6 +32,8 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+# The GOLD tables a URL may name (an enum, so the API description lists them).
+GoldTable = Enum("GoldTable", {name: name for name in GOLD_TABLES}, type=str)  # type: ignore[misc]
 router = APIRouter(tags=["dashboard"])
 
 
@@ -73,7 +77,7 @@ def metric_days(request: Request) -> dict[str, list[str]]:
 @router.get("/api/v1/metrics/live", responses=problem_responses(503))
 def live_metrics(
     request: Request,
-    day: Annotated[date | None, Query(alias="date", description="Default: today (UTC).")] = None,
+    day: Annotated[Day | None, Query(alias="date", description="Default: today (UTC).")] = None,
 ) -> dict[str, Any]:
     """A day's figures counted from BRONZE as events arrive, before the batch builds its GOLD."""
     chosen = day or datetime.now(UTC).date()
@@ -81,20 +85,19 @@ def live_metrics(
     return _warehouse_read(request, lambda connect: live_day(connect, chosen)) or empty
 
 
-@router.get("/api/v1/metrics/gold/{table}", responses=problem_responses(404, 503))
+@router.get("/api/v1/metrics/gold/{table}", responses=problem_responses(503))
 def gold_table(
     request: Request,
-    table: str,
+    table: GoldTable,
     day: Annotated[
-        date | None, Query(alias="date", description="METRIC_DATE; all days if absent.")
+        Day | None, Query(alias="date", description="METRIC_DATE; all days if absent.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
     """Rows of one GOLD table (docs/metrics.md), e.g. `daily_gmv_metrics`."""
-    if table not in GOLD_TABLES:
-        raise HTTPException(404, f"no GOLD table {table!r}; one of {sorted(GOLD_TABLES)}")
-    rows = _warehouse_read(request, lambda connect: read_gold(connect, table, day, limit))
-    return {"table": table, "date": day.isoformat() if day else None, "rows": rows}
+    name = table.value
+    rows = _warehouse_read(request, lambda connect: read_gold(connect, name, day, limit))
+    return {"table": name, "date": day.isoformat() if day else None, "rows": rows}
 
 
 def _warehouse_read(request: Request, read: Any) -> Any:

@@ -35,7 +35,12 @@ class Gateway:
 
     def to_bronze(self) -> list[dict[str, Any]]:
         """Relay everything stored, load it into BRONZE, and return BRONZE's rows."""
-        self.container.relay().drain()
+        lease = self.container.relay_lease()
+        assert lease.acquire(), "another relay holds the lease"
+        try:
+            self.container.relay().drain()
+        finally:
+            lease.release()
         source = self.container.message_source()
         warehouse = self.container.bronze_warehouse()
         loader = BronzeLoader(warehouse, self.container.dead_letter_sink())

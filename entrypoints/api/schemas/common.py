@@ -1,9 +1,18 @@
 """Driving adapter, wire format shared by every resource: problem details and field errors."""
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictInt,
+    StringConstraints,
+)
 
 from domain.event_time import EARLIEST, LATEST, RANGE_REASON
 
@@ -51,3 +60,16 @@ def _plausible(moment: datetime) -> datetime:
 
 # A client timestamp (`occurred_at`, `sent_at`): ISO-8601 with a UTC offset.
 Timestamp = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
+def _iso_day(value: object) -> object:
+    # A day in a URL is YYYY-MM-DD: pydantic would also take 0 as 1970-01-01.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+# A UTC day, as YYYY-MM-DD.
+Day = Annotated[date, BeforeValidator(_iso_day)]

@@ -69,10 +69,11 @@ def test_a_day_of_a_gold_table_comes_back_as_json_rows() -> None:
     assert params == ("2026-11-20",)
 
 
-def test_an_unknown_table_is_404_and_never_reaches_the_warehouse() -> None:
+def test_an_unknown_table_is_refused_and_never_reaches_the_warehouse() -> None:
     warehouse = FakeWarehouse([], [])
     answer = _client(warehouse).get("/api/v1/metrics/gold/bronze.orders_raw;drop")
-    assert answer.status_code == 404
+    assert answer.status_code == 422  # the description lists the GOLD tables a URL may name
+    assert _client(warehouse).get("/api/v1/metrics/live", params={"date": "0"}).status_code == 422
     assert warehouse.statements == []
 
 
