@@ -94,10 +94,14 @@ class PublishError(Exception):
     """At least one message of a publish has no successful delivery report."""
 
 
+class DeliveryTimeoutError(PublishError):
+    """The wait ended before every report came; none failed so far."""
+
+
 class PendingDelivery(Protocol):
     def wait(self, timeout: float | None = None) -> None:
         """Return once every message of the publish has a successful delivery report; raise
-        `PublishError` if one failed or the timeout passed first."""
+        `DeliveryTimeoutError` if the timeout passed first, `PublishError` if one failed."""
         ...
 
 

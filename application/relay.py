@@ -25,7 +25,13 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper, Tracking, Tra
 
 from application.codec import LogRow, StoredEnvelopes
 from application.notification_log import NotificationLog, RecorderLog
-from application.ports import EventPublisher, OutboundMessage, PendingDelivery, PublishError
+from application.ports import (
+    DeliveryTimeoutError,
+    EventPublisher,
+    OutboundMessage,
+    PendingDelivery,
+    PublishError,
+)
 from application.section_reader import SectionReader
 
 log = logging.getLogger(__name__)
@@ -120,7 +126,8 @@ class BusCheck(Protocol):
         ...
 
     def forget(self) -> None:
-        """Drop the offsets confirmed so far (the relay re-publishes everything)."""
+        """Drop the offsets confirmed so far and whatever is still unsent: the relay publishes
+        everything again, from the first event."""
         ...
 
 
@@ -216,8 +223,10 @@ class OutboxRelay:
         return self._recorder.max_notification_id() or 0
 
     def step(self) -> int:
-        """Read and publish one section; record what has been confirmed. Returns events read."""
-        rows = self._reader.read(self._read_position)
+        """Read and publish one section; record what has been confirmed. Returns events read, or
+        1 when nothing was read but the bus was found lost (everything is to be read again)."""
+        start = self._read_position
+        rows = self._reader.read(start)
         if rows:
             if not self._lease.held():
                 raise LeaseLostError("the lease is no longer ours (another relay holds it)")
@@ -228,7 +237,7 @@ class OutboxRelay:
             len(self._in_flight) >= self._settings.max_in_flight or not rows
         ):
             self._confirm_oldest()
-        return len(rows)
+        return len(rows) or int(self._read_position < start)
 
     def drain(self) -> None:
         """Publish until the log is exhausted and everything read is recorded."""
@@ -325,7 +334,8 @@ class OutboxRelay:
 
     def _confirm_oldest(self) -> None:
         last_id, count, delivery = self._in_flight[0]
-        delivery.wait(self._settings.delivery_timeout)
+        if not self._await(delivery):
+            return  # the bus was found lost meanwhile: everything is published again
         self._in_flight.popleft()
         self._after_delivery(last_id)
         self._delivered = last_id
@@ -334,6 +344,23 @@ class OutboxRelay:
             self._tracking.insert_tracking(Tracking(self.name, last_id))
             self.confirmed_position = last_id
         self.published += count
+
+    def _await(self, delivery: PendingDelivery) -> bool:
+        """Wait for `delivery`, checking the bus while it is due: messages sent to a broker that
+        came back formatted anew may never be confirmed, and waiting for their timeout would
+        hold up the re-publish. False when the check found the bus lost."""
+        deadline = time.monotonic() + self._settings.delivery_timeout
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                delivery.wait(max(0.0, min(left, self._settings.bus_check_interval)))
+                return True
+            except DeliveryTimeoutError:
+                if left <= self._settings.bus_check_interval:
+                    raise
+            self._check_bus_when_due()
+            if not self._in_flight or self._in_flight[0][2] is not delivery:
+                return False
 
     def _recover(self, stop: threading.Event) -> None:
         # Everything unconfirmed is read and published again; the consumer dedups by event id.

@@ -8,7 +8,7 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
 from adapters.kafka.config import PRODUCER_TUNING, KafkaConnection, quiet_client
-from application.ports import OutboundMessage, PublishError
+from application.ports import DeliveryTimeoutError, OutboundMessage, PublishError
 
 # (topic, partition) -> offset of the last message with a successful delivery report.
 Confirmed = dict[tuple[str, int], int]
@@ -17,9 +17,16 @@ Confirmed = dict[tuple[str, int], int]
 class KafkaDelivery:
     """Counts the delivery reports of one publish; the first failure wins."""
 
-    def __init__(self, producer: Producer, expected: int, confirmed: Confirmed) -> None:
+    def __init__(
+        self,
+        producer: Producer,
+        expected: int,
+        confirmed: Confirmed,
+        on_failure: Callable[[KafkaException], None],
+    ) -> None:
         self._producer = producer
         self._confirmed = confirmed
+        self._on_failure = on_failure
         self.remaining = expected
         self.error: KafkaError | None = None
 
@@ -35,11 +42,21 @@ class KafkaDelivery:
         deadline = time.monotonic() + (timeout if timeout is not None else 3600.0)
         while self.remaining > 0 and self.error is None:
             if time.monotonic() > deadline:
-                raise PublishError(f"{self.remaining} messages without delivery report")
-            # poll() serves delivery callbacks of every publish, in order.
-            self._producer.poll(0.05)
+                raise DeliveryTimeoutError(f"{self.remaining} messages without delivery report")
+            try:
+                # poll() serves delivery callbacks of every publish, in order.
+                self._producer.poll(0.05)
+            except KafkaException as error:
+                self._on_failure(error)
+                raise PublishError(f"the producer failed: {error}") from error
         if self.error is not None:
+            self._on_failure(KafkaException(self.error))
             raise PublishError(f"delivery failed: {self.error.str()}")
+
+
+def _is_fatal(error: KafkaException) -> bool:
+    cause = error.args[0] if error.args else None
+    return isinstance(cause, KafkaError) and (cause.fatal() or cause.code() == KafkaError._FATAL)
 
 
 class KafkaEventPublisher:
@@ -61,17 +78,26 @@ class KafkaEventPublisher:
 
     def publish(self, messages: Sequence[OutboundMessage]) -> KafkaDelivery:
         self._renew_if_fatal()
-        delivery = KafkaDelivery(self._producer, len(messages), self._confirmed)
+        delivery = KafkaDelivery(self._producer, len(messages), self._confirmed, self._failed)
         # The hot loop: bound methods in locals, the queue-full case off the common path.
         produce = self._producer.produce
         on_delivery = delivery.on_delivery
-        for topic, key, value in messages:
-            try:
-                produce(topic, value, key, on_delivery=on_delivery)
-            except BufferError:
-                self._produce_when_room(topic, key, value, on_delivery)
-        self._producer.poll(0)
+        try:
+            for topic, key, value in messages:
+                try:
+                    produce(topic, value, key, on_delivery=on_delivery)
+                except BufferError:
+                    self._produce_when_room(topic, key, value, on_delivery)
+            self._producer.poll(0)
+        except KafkaException as error:
+            self._failed(error)
+            raise PublishError(f"the producer refused the messages: {error}") from error
         return delivery
+
+    def _failed(self, error: KafkaException) -> None:
+        # A fatal error can surface in produce() or a delivery report before any poll() served
+        # the error callback: the producer is then replaced at the next publish, never reused.
+        self._fatal = self._fatal or _is_fatal(error)
 
     def _produce_when_room(
         self, topic: str, key: bytes, value: bytes, on_delivery: Callable[..., None]
@@ -138,4 +164,13 @@ class KafkaEventPublisher:
         return short
 
     def forget(self) -> None:
+        """The bus lost what was confirmed (a new cluster at the same address): start over with
+        new clients. The old producer's id, sequence numbers and cached partition leaders belong
+        to the old cluster; librdkafka can keep waiting on them instead of the new leaders."""
         self._confirmed.clear()
+        self._producer.purge(in_queue=True, in_flight=True)
+        self._producer.poll(0)
+        self._producer = Producer(self._config)
+        if self._watermarks is not None:
+            self._watermarks.close()
+            self._watermarks = None

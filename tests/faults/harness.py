@@ -283,4 +283,10 @@ def wait_for_quiescence(pipeline: Pipeline, expected: int, timeout: float = 60.0
         last[0] = count
         return done
 
-    wait_until(settled, timeout, f"{expected} events in BRONZE", poll=0.5)
+    def tails() -> str:
+        return "\n".join(
+            f"--- {name}.log (last lines) ---\n" + "\n".join(pipeline.log(name).splitlines()[-25:])
+            for name in ("relay", "consumer")
+        )
+
+    wait_until(settled, timeout, f"{expected} events in BRONZE", poll=0.5, diagnose=tails)

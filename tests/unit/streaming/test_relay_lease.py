@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from adapters.memory.event_publisher import InProcessBus
+from application.ports import DeliveryTimeoutError
 from application.relay import BusLostError, BusMarks, LeaseLostError, OutboxRelay, RelaySettings
 from tests.unit.streaming.sample_app import SampleApp
 
@@ -153,3 +154,52 @@ def test_a_partition_that_lost_confirmed_messages_is_noticed(app: SampleApp) -> 
     check.bus = InProcessBus()  # same cluster id, but the topic was emptied
     with pytest.raises(BusLostError, match="end before messages already confirmed"):
         relay.check_bus()
+
+
+class _Void:
+    """A publish into a broker that will never confirm it (a formatted broker, stale leaders)."""
+
+    def __init__(self) -> None:
+        self.waited: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> None:
+        self.waited.append(timeout)
+        raise DeliveryTimeoutError("no delivery report yet")
+
+
+class _VoidThenBus(_Publisher):
+    """The first publish goes into the void; the broker is then seen formatted anew."""
+
+    def __init__(self, check: FakeBusCheck) -> None:
+        super().__init__(check)
+        self.void: _Void | None = None
+
+    def publish(self, messages: object) -> object:
+        if self.void is None:
+            self.void = _Void()
+            self.check.format_anew("B")
+            return self.void
+        return super().publish(messages)
+
+
+def test_a_delivery_waiting_on_a_formatted_broker_gives_way_at_the_next_bus_check(
+    app: SampleApp,
+) -> None:
+    check, lease = FakeBusCheck(InProcessBus()), FakeLease()
+    publisher = _VoidThenBus(check)
+    relay = OutboxRelay(
+        name="relay", recorder=app.recorder, mapper=app.mapper,
+        tracking=app.tracking,  # type: ignore[attr-defined]
+        publisher=publisher, lease=lease, bus=check,
+        settings=RelaySettings(delivery_timeout=3600.0, bus_check_interval=0.01),
+    )  # fmt: skip
+    lease.saved = BusMarks("A")  # what the relay confirmed before the broker went away
+    for seq in range(3):
+        app.place(seq)
+    relay.drain()
+    assert publisher.void is not None
+    assert publisher.void.waited
+    assert max(t or 0 for t in publisher.void.waited) <= 0.01
+    assert _seqs(check.bus) == [0, 1, 2]  # published again to the new cluster, not waited out
+    assert lease.saved is not None
+    assert lease.saved.cluster == "B"
