@@ -40,3 +40,13 @@ def test_a_forked_child_does_not_repeat_its_parents_ids() -> None:
     os.close(read)
     os.waitpid(pid, 0)
     assert child != new_event_id()
+
+
+def test_an_id_is_the_uuid_its_bytes_make_and_behaves_as_one() -> None:
+    for made in (new_event_id() for _ in range(500)):
+        same = UUID(bytes=made.bytes, version=4)
+        assert made == same
+        assert hash(made) == hash(same)
+        assert str(made) == str(same)
+        assert made.is_safe == same.is_safe
+        assert UUID(str(made)) == made
