@@ -2,9 +2,10 @@
 
 Real processes for the gateway (uvicorn) and the relay (PostgreSQL store -> Kafka); the consumer
 runs in this process on fakesnow in-process (DuckDB allows one process per file, and this is
-the process that watches BRONZE). Click batches carry client-side event ids, so each event's
-2xx time can be matched with the moment its INGESTION_ID first shows in BRONZE (polled every
-100 ms). Baseline, same run: the gateway's own 2xx latency for the same requests.
+the process that watches BRONZE). Click batches carry client-side event ids (unique here), so
+each event's 2xx time can be matched with the moment its CLIENT_EVENT_ID first shows in BRONZE
+(polled every 100 ms); INGESTION_ID is the server's own id for the event. Baseline, same run:
+the gateway's own 2xx latency for the same requests.
 
 Usage: python -m benchmarks.end_to_end [--quick]   (needs the services: flowguard services up)
 """
@@ -60,14 +61,15 @@ def watch_bronze(connection: Any, seen: dict[str, float], stop: threading.Event)
         try:
             # One consumer writes batches in sequence, so new rows have INGESTED_AT >= newest.
             cursor.execute(
-                "SELECT INGESTION_ID, INGESTED_AT FROM BRONZE.CLICKS_RAW WHERE INGESTED_AT >= %s",
+                "SELECT CLIENT_EVENT_ID, INGESTED_AT FROM BRONZE.CLICKS_RAW "
+                "WHERE INGESTED_AT >= %s",
                 (newest,),
             )
         except Exception:  # tables not created yet by the consumer
             continue
         now = time.monotonic()
-        for ingestion_id, ingested_at in cursor.fetchall():
-            seen.setdefault(ingestion_id, now)
+        for client_event_id, ingested_at in cursor.fetchall():
+            seen.setdefault(str(client_event_id), now)
             newest = max(newest, ingested_at)
 
 
