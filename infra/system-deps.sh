@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the local services and browser tests need, only those missing:
-# PostgreSQL server binaries, Java 17+ and a JDK 25+ in /usr/lib/jvm, Maven, Chromium.
+# PostgreSQL server binaries, Java 17+ and a JDK 25+ in /usr/lib/jvm, Maven, Chromium, and
+# systemd-analyze (the deploy units' check).
 # Debian/Ubuntu (apt-get); a no-op that takes milliseconds when everything is present.
 set -euo pipefail
 
@@ -32,6 +33,7 @@ java_ok || missing+=(openjdk-17-jre-headless)
 jdk25_ok || missing+=(openjdk-25-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "system-deps: installing ${missing[*]}" >&2
