@@ -4,20 +4,19 @@ and a real uvicorn server in a thread for tests that need real concurrent HTTP."
 import threading
 import time
 from collections.abc import Iterator
-from uuid import uuid4
 
 import httpx
-import psycopg
 import pytest
 import uvicorn
 from dependency_injector import providers
 from fastapi import FastAPI
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.conninfo import conninfo_to_dict
 
 from entrypoints.api.app import create_app
 from entrypoints.api.serving import http_options
 from entrypoints.bootstrap import create_container
 from entrypoints.settings import Settings
+from tests.fixtures.services import postgres_database
 
 API = "/api/v1"
 
@@ -25,12 +24,8 @@ API = "/api/v1"
 @pytest.fixture(scope="module")
 def api_database(postgres_dsn: str) -> Iterator[str]:
     """A database of its own for this module, dropped afterwards."""
-    name = f"fg_api_{uuid4().hex[:12]}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield make_conninfo(postgres_dsn, dbname=name)
-    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(postgres_dsn, "fg_api") as dsn:
+        yield dsn
 
 
 def postgres_settings(dsn: str, api_keys: list[str] | None = None) -> Settings:

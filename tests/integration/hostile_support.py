@@ -7,17 +7,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
-import psycopg
 from dependency_injector import providers
-from psycopg.conninfo import make_conninfo
 
 from application.bronze_loader import BronzeLoader
 from entrypoints.api.app import create_app
 from entrypoints.api.fastpath import ShortPath
 from entrypoints.bootstrap import Container, create_container
 from entrypoints.settings import Settings
+from tests.fixtures.services import postgres_database
 from tests.integration.api_fixtures import LiveServer
 
 STORES = ("sqlite", "postgres")
@@ -77,18 +75,6 @@ def settings_for(store: str, data_dir: Path, dsn: str | None, **extra: Any) -> S
 
 
 @contextmanager
-def fresh_database(admin_dsn: str) -> Iterator[str]:
-    name = f"fg_hostile_{uuid4().hex[:10]}"
-    with psycopg.connect(admin_dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_conninfo(admin_dsn, dbname=name)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
 def gateway(
     store: str,
     path: str,
@@ -115,7 +101,7 @@ def _database(store: str, postgres_dsn: str) -> Iterator[str | None]:
     if store != "postgres":
         yield None
         return
-    with fresh_database(postgres_dsn) as dsn:
+    with postgres_database(postgres_dsn, "fg_hostile") as dsn:
         yield dsn
 
 
