@@ -24,9 +24,11 @@ def record_click_events(
     accepted, duplicates, rejected, event_ids = 0, [], [], {}
     # The events this command decides share one timestamp (eventsourcing's: when decided).
     decided_at = ClickSession.Recorded.create_timestamp()
+    # Without client times every event's time is the server's: checked once for the batch.
+    received_time = checked_event_time(cmd.received_at, None, None)
     for index, raw in zip(indices, cmd.events, strict=True):
         try:
-            click = _checked(catalog, raw, cmd.received_at)
+            click = _checked(catalog, raw, cmd.received_at, received_time)
         except Invalid as invalid:
             rejected.append(Rejection(index, invalid.errors))
             uow.reject(_failed(cmd, index, raw, invalid.errors))
@@ -59,16 +61,26 @@ def _session(
     return sessions[key]
 
 
-def _checked(catalog: Catalog, raw: ClickEventInput, received_at: datetime) -> Click:
+def _checked(
+    catalog: Catalog,
+    raw: ClickEventInput,
+    received_at: datetime,
+    received_time: datetime | FieldError,
+) -> Click:
     """Catalog and time rules for one event (the funnel rules are the session's)."""
     errors = _catalog_errors(catalog, raw)
-    if raw.occurred_at is not None or raw.sent_at is not None:
+    client_times = raw.occurred_at is not None or raw.sent_at is not None
+    if client_times:
         errors = naive_error({"occurred_at": raw.occurred_at, "sent_at": raw.sent_at}) + errors
     if not raw.session_id:
         errors.append(FieldError("session_id", "must not be empty"))
     if errors:
         raise Invalid(errors)
-    when = checked_event_time(received_at, raw.occurred_at, raw.sent_at)
+    when = (
+        checked_event_time(received_at, raw.occurred_at, raw.sent_at)
+        if client_times
+        else received_time
+    )
     if isinstance(when, FieldError):
         raise Invalid([when])
     return Click(

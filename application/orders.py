@@ -1,7 +1,6 @@
 """Order use cases: place an order and move it along its lifecycle, idempotently."""
 
 from datetime import datetime
-from uuid import uuid4
 
 from application import identity
 from application.commands import ChangeOrderStatus, PlaceOrder
@@ -13,6 +12,7 @@ from application.views import receipt
 from domain.catalog import FoodItem
 from domain.errors import FieldError, Invalid
 from domain.event_time import checked_event_time, naive_error
+from domain.ids import new_event_id
 from domain.order import Order
 
 
@@ -21,8 +21,8 @@ def place_order(uow: UnitOfWork, catalog: Catalog, cmd: PlaceOrder) -> OrderRece
     when = _checked_time(cmd)
     token = identity.order_token(cmd)
     scope = identity.owner(cmd.caller, cmd.user_id)
-    order_id = Order.create_id(scope, token) if token else uuid4()
-    placed = uow.get(Order, order_id)
+    order_id = Order.create_id(scope, token) if token else new_event_id()
+    placed = uow.get(Order, order_id) if token else None  # a new random id names no order
     if placed is not None:  # a retry of this request, or the token reused for another one
         if not _same_request(placed, cmd):
             raise IdempotencyConflict("this idempotency token was used for another order")

@@ -103,7 +103,7 @@ class UnitOfWork:
 
     def touched(self) -> Sequence[Aggregate]:
         read = [a for a in self._read.values() if a is not None]
-        return read + [a for a in self.aggregates if all(a is not b for b in read)]
+        return read + [a for a in self.aggregates if self._read.get(a.id) is not a]
 
     def _state(self, aggregate_id: UUID) -> Aggregate | None:
         if self._mode is not Mode.FRESH:

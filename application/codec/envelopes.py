@@ -15,10 +15,11 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
-from eventsourcing.persistence import JSONTranscoder, Mapper, Notification
+from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import resolve_topic
 
 from application.codec.layout import Kind, Layout, layout_of
+from application.codec.stored import standard_tags
 
 SCHEMA_VERSION = 1
 # Attributes that are envelope metadata or the store's own bookkeeping, never payload.
@@ -121,11 +122,8 @@ class StoredEnvelopes:
 
     def __init__(self, mapper: Mapper[Any]) -> None:
         self._mapper = mapper
-        self._tabled = (
-            type(mapper.transcoder) is JSONTranscoder
-            and mapper.cipher is None
-            and mapper.compressor is None
-        )
+        # Read without the mapper only where the tags are the standard ones the tables expect.
+        self._tabled = standard_tags(mapper) is not None
         self._layouts: dict[str, tuple[Layout, bool] | None] = {}
 
     def event_type(self, topic: str) -> str | None:

@@ -39,7 +39,6 @@ class Layout:
     fields: tuple[tuple[str, Kind], ...]  # in the dataclass's order, key attributes left out
     kinds: dict[str, Kind]  # the same, by name
     class_version: int
-    event_type: str | None  # published events name one (docs/contracts.md)
 
 
 def layout_of(event_class: type) -> Layout | None:
@@ -53,13 +52,11 @@ def layout_of(event_class: type) -> Layout | None:
         if kind is None:
             return None
         fields.append((field.name, kind))
-    event_type = getattr(event_class, "event_type", None)
     return Layout(
         topic=get_topic(event_class),
         fields=tuple(fields),
         kinds=dict(fields),
         class_version=getattr(event_class, "class_version", 1),
-        event_type=event_type if isinstance(event_type, str) else None,
     )
 
 

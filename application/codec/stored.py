@@ -59,7 +59,7 @@ class _NotTabledError(Exception):
 class StoredEventCodec:
     def __init__(self, mapper: Mapper[Any]) -> None:
         self._mapper = mapper
-        self._tags = _standard_tags(mapper)
+        self._tags = standard_tags(mapper)
         self._encoders: dict[type, tuple[Layout, Encoder] | None] = {}
 
     def takes(self, event_class: type) -> bool:
@@ -83,7 +83,7 @@ class StoredEventCodec:
         if event_class not in self._encoders:
             layout = layout_of(event_class) if self._tags is not None else None
             self._encoders[event_class] = (
-                None if layout is None or self._tags is None else (layout, self._compile(layout))
+                None if layout is None else (layout, self._compile(layout))
             )
         return self._encoders[event_class]
 
@@ -140,12 +140,10 @@ def _stored(originator_id: Any, version: int, layout: Layout, state: bytes) -> S
 
 def _datetime_data(value: datetime) -> Any:
     # orjson writes an aware UTC datetime exactly as isoformat() does, in C.
-    if type(value) is not datetime:
-        raise _NotTabledError(type(value))
     return value if value.tzinfo is UTC else value.isoformat()
 
 
-def _standard_tags(mapper: Mapper[Any]) -> Tags | None:
+def standard_tags(mapper: Mapper[Any]) -> Tags | None:
     """The names of the UUID, datetime and Decimal transcodings, when the mapper writes plain
     JSON with exactly the standard ones (and no transcoding for containers)."""
     transcoder = mapper.transcoder
