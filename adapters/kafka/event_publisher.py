@@ -125,9 +125,7 @@ class KafkaEventPublisher:
 
     def close(self) -> None:
         self._producer.flush(10)
-        if self._watermarks is not None:
-            self._watermarks.close()
-            self._watermarks = None
+        self._close_watermarks()
 
     # --- BusCheck -------------------------------------------------------------------------------
 
@@ -171,6 +169,9 @@ class KafkaEventPublisher:
         self._producer.purge(in_queue=True, in_flight=True)
         self._producer.poll(0)
         self._producer = Producer(self._config)
+        self._close_watermarks()
+
+    def _close_watermarks(self) -> None:
         if self._watermarks is not None:
             self._watermarks.close()
             self._watermarks = None

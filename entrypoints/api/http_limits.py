@@ -22,8 +22,9 @@ from http import HTTPStatus
 from typing import Any
 
 import httptools
-import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from entrypoints.api.problems import problem
 
 SWEEP_SECONDS = 0.5
 
@@ -39,14 +40,7 @@ class HttpLimits:
 def refusal(status: int, detail: str) -> bytes:
     """A whole HTTP/1.1 answer (problem+json) that closes the connection."""
     title = HTTPStatus(status).phrase
-    body = orjson.dumps(
-        {
-            "type": "https://flowguard.dev/problems/" + title.lower().replace(" ", "-"),
-            "title": title,
-            "status": status,
-            "detail": detail,
-        }
-    )
+    body = bytes(problem(status, detail).body)
     head = (
         f"HTTP/1.1 {status} {title}\r\ncontent-type: application/problem+json\r\n"
         f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"

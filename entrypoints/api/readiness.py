@@ -26,10 +26,6 @@ class ReadinessProbe:
     def add(self, name: str, check: Callable[[], None]) -> None:
         self._checks[name] = check
 
-    async def __call__(self) -> None:
-        """Return when the store answered; raise TimeoutError or the check's error otherwise."""
-        await self._run(EVENT_STORE)
-
     async def report(self) -> dict[str, str]:
         """Each dependency: "ok", or "down: <why>"."""
         names = list(self._checks)

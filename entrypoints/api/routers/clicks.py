@@ -11,7 +11,6 @@ from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Body, Query
 from pydantic import TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from application.commands import ClickEventInput, RecordClickEvents, RejectedInput
 from application.errors import Invalid
@@ -83,14 +82,14 @@ async def record_click_batch(body: ClickBatchIn, ingest: IngestDep) -> ClickBatc
 
 
 @router.get("/failed-events", responses=problem_responses(422, 503))
-async def list_failed_events(
+def list_failed_events(
     gateway: GatewayDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> FailedEventListOut:
-    """Refused inputs, newest first."""
-    failed = await run_in_threadpool(gateway.list_failed_events, limit, offset)
-    total = await run_in_threadpool(gateway.count_failed_events)
+    """Refused inputs, newest first. (A plain def: FastAPI runs it in its threadpool once.)"""
+    failed = gateway.list_failed_events(limit, offset)
+    total = gateway.count_failed_events()
     return FailedEventListOut(total=total, items=[FailedEventOut.of(f) for f in failed])
 
 
@@ -141,14 +140,14 @@ def _count(
     invalid: Problems,
     result: ClickBatchResult,
 ) -> None:
-    refused = {r.index for r in result.rejected}
-    skipped = refused | set(result.duplicate_indices)
-    if not skipped and not invalid:  # the common case: every event accepted
+    if not (invalid or result.rejected or result.duplicate_indices):  # every event accepted
         if len(parsed) == 1:  # a single click: no counting by type
             metrics.count_event(next(iter(parsed.values())).event_type, "accepted")
         else:
             metrics.count_events(map(_EVENT_TYPE, parsed.values()), "accepted")
         return
+    refused = {r.index for r in result.rejected}
+    skipped = refused | set(result.duplicate_indices)
     metrics.count_events((_type_of(elements[i]) for i, _ in invalid), "rejected")
     metrics.count_events((parsed[i].event_type for i in sorted(refused)), "rejected")
     metrics.count_events((parsed[i].event_type for i in result.duplicate_indices), "duplicate")
