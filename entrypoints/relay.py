@@ -30,17 +30,13 @@ def stop_on_signals(stop: threading.Event) -> None:
         signal.signal(signum, lambda *_: stop.set())
 
 
-def build_relay(container: Any) -> OutboxRelay:
-    relay: OutboxRelay = container.relay()
-    return relay
-
-
 def _build_when_store_answers(container: Any, stop: threading.Event) -> OutboxRelay | None:
     # Building the application talks to the store; a store that is down (or a connection that
     # is killed) at start-up means wait and try again, as during operation.
     while not stop.is_set():
         try:
-            return build_relay(container)
+            relay: OutboxRelay = container.relay()
+            return relay
         except Exception as error:
             log.warning("relay: cannot start yet (%s: %s); retrying", type(error).__name__, error)
             container.flowguard_app.reset()
@@ -85,9 +81,7 @@ def _publish_while_held(container: Any, relay: OutboxRelay, stop: threading.Even
         return False
     except LeaseLostError as error:
         log.error("relay: %s; stopped publishing and standing by", error)
-        abandon = getattr(container.event_publisher(), "abandon", None)
-        if abandon is not None:
-            abandon()
+        _abandon(container)
         metrics.lease_held(False)
         return True
     finally:
@@ -104,11 +98,16 @@ def _abandon_if_stuck(container: Any, stop: threading.Event, done: threading.Eve
     def watch() -> None:
         stop.wait()
         if not done.wait(STOP_GRACE):
-            abandon = getattr(container.event_publisher(), "abandon", None)
-            if abandon is not None:
-                abandon()
+            _abandon(container)
 
     threading.Thread(target=watch, name="relay-stop", daemon=True).start()
+
+
+def _abandon(container: Any) -> None:
+    """Drop what the publisher holds unsent (only Kafka's producer holds any)."""
+    abandon = getattr(container.event_publisher(), "abandon", None)
+    if abandon is not None:
+        abandon()
 
 
 def run_relay(container: Any, stop: threading.Event, metrics_port: int = 0) -> None:

@@ -1,13 +1,25 @@
 """`flowguard batch status` as data (JSON) and as a table that fits an 80-column terminal."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 # (column title, task family, table) in pipeline order, as pipelines/tasks/status.py has them.
 TITLES = ("extract", "silver", "gmv", "items", "funnel", "hourly", "cohorts", "publish")
 _STYLE = {"built": "green", "stale": "yellow", "failed": "bold red"}
 _LABEL = {"built": "ok", "stale": "stale", "failed": "FAIL"}
+
+
+def status_answer(builder: Any, days: int) -> dict[str, Any]:
+    """`batch status` as JSON, from a builder: the last `days` days (today first), each task's
+    state, and the build running now (the API's answer, and the CLI's without a running up)."""
+    today = datetime.now(UTC).date()
+    states, building = builder.day_states([today - timedelta(days=n) for n in range(days)])
+    return {
+        "today": today.isoformat(),
+        "days": states_as_json(states, today),
+        "building": building.as_json() if building is not None else None,
+    }
 
 
 def states_as_json(states: Mapping[date, Mapping[str, Any]], today: date) -> list[dict[str, Any]]:

@@ -76,14 +76,9 @@ class LocalBuilds:
         return build.as_json()
 
     def status(self, days: int) -> dict[str, Any]:
-        from datetime import UTC, datetime, timedelta
+        from entrypoints.commands.batch_status import status_answer
 
-        from entrypoints.commands.batch_status import states_as_json
-
-        today = datetime.now(UTC).date()
-        wanted = [today - timedelta(days=n) for n in range(days)]
-        states, _ = self.builder.day_states(wanted)
-        return {"today": today.isoformat(), "days": states_as_json(states, today), "building": None}
+        return status_answer(self.builder, days)
 
     def close(self) -> None:
         self.builder.stop()

@@ -68,12 +68,20 @@ def _store(error: BaseException) -> str | None:
     )
 
 
-def _warehouse_lock(error: BaseException) -> str | None:
+def lock_holder(error: BaseException) -> str | None:
+    """Who holds the embedded warehouse's DuckDB file, when `error` is DuckDB's refusal to lock
+    it: "process N", or "another process"; None for any other error."""
     text = str(error)
     if "Could not set lock on file" not in text:
         return None
     pid = re.search(r"PID (\d+)", text)
-    holder = f"process {pid.group(1)}" if pid else "another process"
+    return f"process {pid.group(1)}" if pid else "another process"
+
+
+def _warehouse_lock(error: BaseException) -> str | None:
+    holder = lock_holder(error)
+    if holder is None:
+        return None
     return (
         f"the embedded warehouse is held by {holder} (one process at a time may open it): "
         "stop that process first"

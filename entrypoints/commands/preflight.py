@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from entrypoints.commands.errors import Refusal
+from entrypoints.commands.errors import Refusal, lock_holder
 from entrypoints.commands.running import find_running
 
 BROKER_TIMEOUT_S = 5.0
@@ -47,7 +47,7 @@ def store_answers(container: Any) -> None:
         if settings.event_store != "postgres":
             raise
         raise Refusal(
-            f"the event store (PostgreSQL, {_dsn_host(settings)}) does not answer "
+            f"the event store (PostgreSQL, {dsn_host(settings)}) does not answer "
             f"({type(error).__name__}): start it (`flowguard services up postgres`) or fix "
             "FLOWGUARD_POSTGRES_DSN"
         ) from error
@@ -98,7 +98,7 @@ def _kafka_reason(error: Exception) -> str:
     return str(getattr(arg, "str", lambda: arg)()) or type(error).__name__
 
 
-def _dsn_host(settings: Any) -> str:
+def dsn_host(settings: Any) -> str:
     from urllib.parse import urlsplit
 
     dsn = settings.postgres_dsn.get_secret_value() if settings.postgres_dsn else ""
@@ -114,10 +114,10 @@ def warehouse_answers(container: Any) -> None:
         connection = container.warehouse_connect()()
         connection.close()
     except Exception as error:
-        if "Could not set lock on file" in str(error):
-            pid = _lock_holder(str(error))
+        holder = lock_holder(error)
+        if holder is not None:
             raise Refusal(
-                f"the embedded warehouse {settings.fakesnow_path} is held by {pid}: stop that "
+                f"the embedded warehouse {settings.fakesnow_path} is held by {holder}: stop that "
                 "process first (only one process may open it)"
             ) from error
         where = settings.snowflake_host or settings.snowflake_account or "the configured account"
@@ -125,10 +125,3 @@ def warehouse_answers(container: Any) -> None:
             f"the warehouse ({where}) does not answer ({type(error).__name__}): start it "
             "(`flowguard services up fakesnow`) or fix the SNOWFLAKE_* settings"
         ) from error
-
-
-def _lock_holder(message: str) -> str:
-    import re
-
-    found = re.search(r"PID (\d+)", message)
-    return f"process {found.group(1)}" if found else "another process"

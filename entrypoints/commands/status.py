@@ -81,9 +81,9 @@ def _run(name: str, where: str, check: Callable[[], None]) -> dict[str, Any]:
 
 def _store_where(settings: Any) -> str:
     if settings.event_store == "postgres":
-        from entrypoints.commands.preflight import _dsn_host
+        from entrypoints.commands.preflight import dsn_host
 
-        return f"postgres {_dsn_host(settings)}"
+        return f"postgres {dsn_host(settings)}"
     return (
         f"{settings.event_store} {settings.sqlite_path if settings.event_store == 'sqlite' else ''}"
     )

@@ -42,10 +42,6 @@ class Build:
     done: threading.Event = field(default_factory=threading.Event, repr=False)
     due: bool = False  # the schedule's: days decided when the build starts
 
-    @property
-    def finished(self) -> bool:
-        return self.state in (SUCCEEDED, FAILED)
-
     def unfinished_days(self) -> list[date]:
         """Days not over yet (UTC): their GOLD will change as the day goes on."""
         today = datetime.now(UTC).date()
@@ -165,8 +161,9 @@ class Builder:
             build.total = TASKS_PER_DAY * len(build.pending)
             workers = max(1, min(self.workers, len(build.pending)))
             result = run_days(
-                build.days, workers, self.scheduler_url, build.force, _listener(build)
-            )
+                build.days, workers, self.scheduler_url, build.force, _listener(build),
+                todo=build.pending,
+            )  # fmt: skip
             build.failed_tasks = result.failed_tasks
             build.state = SUCCEEDED if result.succeeded else FAILED
         except Exception as error:  # reported to whoever asked, and the builder goes on

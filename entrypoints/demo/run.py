@@ -117,13 +117,11 @@ def _bronze_rows(connect: Any) -> int:
         return 0
 
 
-def _warm_spark(container: Any) -> threading.Thread:
+def _warm_spark(container: Any) -> None:
     """Start Spark's JVM while the traffic is sent: the build then finds it running."""
     context.use_container(container)
     spark = context.current().spark
-    thread = threading.Thread(target=spark, name="flowguard-spark-start", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=spark, name="flowguard-spark-start", daemon=True).start()
 
 
 class _EarlyBuilds:

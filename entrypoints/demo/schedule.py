@@ -2,7 +2,6 @@
 
 import threading
 from datetime import UTC, datetime
-from typing import Any
 
 from entrypoints.demo.builder import Builder
 
@@ -13,7 +12,6 @@ class DailySchedule:
 
     def __init__(self, builder: Builder) -> None:
         self.builder = builder
-        self.last: Any = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="flowguard-schedule", daemon=True)
 
@@ -34,8 +32,8 @@ class DailySchedule:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.last = self.builder.submit_due()
-            while not self.last.done.wait(1.0):
+            build = self.builder.submit_due()
+            while not build.done.wait(1.0):
                 if self._stop.is_set():
                     return
             wake = self.next_run()

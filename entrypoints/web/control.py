@@ -4,7 +4,7 @@
 runs); `GET /api/v1/batch/builds/{id}` follows it; `GET /api/v1/batch/status` is `flowguard
 batch status` as JSON. Mounted only by a process that builds (`install_control`)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
@@ -58,13 +58,6 @@ def batch_status(
     request: Request, days: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 7
 ) -> dict[str, Any]:
     """Per day (today first): each task built / stale / failed / missing, and its last duration."""
-    from entrypoints.commands.batch_status import states_as_json
+    from entrypoints.commands.batch_status import status_answer
 
-    today = datetime.now(UTC).date()
-    wanted = [today - timedelta(days=n) for n in range(days)]
-    states, building = request.app.state.builder.day_states(wanted)
-    return {
-        "today": today.isoformat(),
-        "days": states_as_json(states, today),
-        "building": building.as_json() if building is not None else None,
-    }
+    return status_answer(request.app.state.builder, days)

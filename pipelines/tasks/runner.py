@@ -73,13 +73,16 @@ def run_days(
     scheduler_url: str | None = None,
     force: bool = False,
     listener: Listener | None = None,
+    *,
+    todo: Sequence[date] | None = None,
 ) -> BuildResult:
     """Build every missing or stale day among `days` (all of them when `force`): in worker
-    threads with the local scheduler, in `workers` processes when a luigid coordinates them."""
+    threads with the local scheduler, in `workers` processes when a luigid coordinates them.
+    `todo`: the days a caller has just found pending (`pending_days`), not looked up again."""
     if force:
         for day in days:
             invalidate_day(day)
-    todo = pending_days(days)
+    todo = list(todo) if todo is not None else pending_days(days)
     if scheduler_url and workers > 1:
         return _run_processes(list(days), todo, workers, scheduler_url, listener)
     failed: list[str] = []
