@@ -24,6 +24,9 @@ JVM_OPTIONS = (
     " -XX:Tier4CompileThreshold=60000"
     " -XX:FreqInlineSize=150 -XX:MaxInlineLevel=9 -XX:InlineSmallCode=1500"
 )
+# For days of a few thousand rows (the demo's, the tests'): compiling is most of a cold JVM's
+# work there, and C1 alone compiles far less for code that runs only a few times.
+SMALL_DAYS_JVM_OPTIONS = "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class SparkConfig:
     # The driver JVM's heap. In local mode it runs every task too, so Spark's default of 1g (sized
     # for a cluster's driver) is small; 3g is what the batch benchmark measures (docs/batch.md).
     driver_memory: str = "3g"
+    # The driver JVM's tuning (GC and JIT).
+    jvm_options: str = JVM_OPTIONS
     # The JDK for the driver JVM (default: JAVA_HOME, else `java` on PATH).
     java_home: Path | None = None
     # Where the driver JVM's ahead-of-time cache lives (JDK 25+; adapters/spark/aot.py).
@@ -69,7 +74,7 @@ def build_session(config: SparkConfig) -> SparkSession:
     """Get or create the process's session; the metrics contract needs UTC days."""
     if config.java_home is not None:
         os.environ["JAVA_HOME"] = str(config.java_home)
-    driver_options = f"-Duser.timezone=UTC {JVM_OPTIONS} {_aot_option(config)}".rstrip()
+    driver_options = f"-Duser.timezone=UTC {config.jvm_options} {_aot_option(config)}".rstrip()
     builder = (
         SparkSession.builder.master(config.master)
         .appName(config.app_name)
@@ -104,7 +109,7 @@ def _aot_option(config: SparkConfig) -> str:
         return ""
     jars = Path(os.environ.get("SPARK_HOME") or Path(pyspark.__file__).parent) / "jars"
     java_home = resolve_java_home(config.java_home)
-    return cache_option(config.aot_cache_dir, java_home, JVM_OPTIONS, jars)
+    return cache_option(config.aot_cache_dir, java_home, config.jvm_options, jars)
 
 
 def spark_session(

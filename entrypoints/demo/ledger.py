@@ -33,6 +33,10 @@ class OrderFacts:
 class StoreFacts:
     published: Counter[str] = field(default_factory=Counter)  # by event type
     orders: dict[Any, OrderFacts] = field(default_factory=dict)
+    position: int = 0  # the last notification read
+
+    def published_total(self) -> int:
+        return sum(self.published.values())
 
     def daily(self, day: date) -> dict[str, str]:
         placed = [o for o in self.orders.values() if o.placed_on == day]
@@ -47,9 +51,11 @@ def _event_type(topic: str) -> str | None:
     return event_type if isinstance(event_type, str) else None
 
 
-def read_store(app: Any) -> StoreFacts:
-    """One pass over the notification log; only order events are decoded."""
-    facts, position = StoreFacts(), 0
+def read_store(app: Any, facts: StoreFacts | None = None) -> StoreFacts:
+    """One pass over the notification log; only order events are decoded. Given `facts` read
+    before, reads on from where they stopped (the log only grows, in order)."""
+    facts = StoreFacts() if facts is None else facts
+    position = facts.position
     while batch := app.recorder.select_notifications(position, SECTION, inclusive_of_start=False):
         for notification in batch:
             event_type = _event_type(notification.topic)
@@ -58,7 +64,7 @@ def read_store(app: Any) -> StoreFacts:
             facts.published[event_type] += 1
             if event_type.startswith("order."):
                 _add_order_event(facts, event_type, vars(app.mapper.to_domain_event(notification)))
-        position = batch[-1].id
+        position = facts.position = batch[-1].id
     return facts
 
 

@@ -3,6 +3,7 @@
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -65,8 +66,8 @@ def run_demo(
             early = _EarlyBuilds(container, builder, days, progress)
             outcome = _simulate(stack.url, traffic, progress, early.day_sent)
             seconds["simulate"] = time.monotonic() - started
-            facts = read_store(container.flowguard_app())
-            _stream(container.warehouse_connect(), sum(facts.published.values()), progress)
+            facts = read_store(container.flowguard_app(), early.settled())
+            _stream(container.warehouse_connect(), facts.published_total(), progress)
             seconds["stream"] = time.monotonic() - started - seconds["simulate"]
             early.finish()
             seconds["pipeline"] = time.monotonic() - started - sum(seconds.values())
@@ -129,8 +130,9 @@ class _EarlyBuilds:
     being sent: the first (cold) Spark build overlaps the simulation instead of following it.
 
     A day is complete once the next day's traffic is sent (late uploads come with it) and BRONZE
-    holds every event stored so far. `finish()` builds what is left, and rebuilds whatever a late
-    event made stale (the pipeline's markers decide), so the result is the same as one build."""
+    holds every event published so far. The wait for BRONZE runs beside the simulation, never in
+    its way. `finish()` builds what is left, and rebuilds whatever a late event made stale (the
+    pipeline's markers decide), so the result is the same as one build."""
 
     def __init__(
         self, container: Any, builder: Builder, days: list[date], progress: Progress
@@ -139,8 +141,21 @@ class _EarlyBuilds:
         self.progress = progress
         self.task: Any = None  # shown once the first build starts, below the simulation's bars
         self.builds: list[Any] = []
+        # Read on as the store grows: the demo's final count continues from here.
+        self.facts = StoreFacts()
+        self._waits = ThreadPoolExecutor(1, thread_name_prefix="flowguard-early-builds")
 
     def day_sent(self, day: date) -> None:
+        self._waits.submit(self._build_days_before, day)
+
+    def settled(self) -> StoreFacts:
+        """Waits for the checks still running; the store as they last read it."""
+        self._waits.shutdown(wait=True)
+        return self.facts
+
+    def _build_days_before(self, day: date) -> None:
+        if day == self.days[-1]:  # `finish()` follows at once, and builds them together
+            return
         complete = [d for d in self.days if d < day and d not in self._submitted()]
         if complete and self._caught_up():
             self._show(None)
@@ -167,16 +182,15 @@ class _EarlyBuilds:
         return {d for b in self.builds for d in b.days}
 
     def _caught_up(self) -> bool:
-        """BRONZE holds every event stored so far (the store's notifications are numbered one
-        by one; with gaps, as PostgreSQL's can have, this gives up after a while). Only a guess
-        at completeness: `finish()` rebuilds any day a later row made stale."""
-        stored = self.container.flowguard_app().recorder.max_notification_id() or 0
+        """BRONZE holds every event the store has published so far. Only a guess at a day's
+        completeness: `finish()` rebuilds any day a later row made stale."""
+        published = read_store(self.container.flowguard_app(), self.facts).published_total()
         connect = self.container.warehouse_connect()
         deadline = time.monotonic() + CATCH_UP_S
-        while _bronze_rows(connect) < stored:
+        while _bronze_rows(connect) < published:
             if time.monotonic() > deadline:
                 return False
-            time.sleep(0.2)
+            time.sleep(0.5)
         return True
 
 

@@ -3,7 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from entrypoints.demo.ledger import OrderFacts, StoreFacts, reconcile
+from application.commands import ChangeOrderStatus
+from entrypoints.demo.ledger import OrderFacts, StoreFacts, read_store, reconcile
+from tests.unit.application.fakes import NOW, make_app, place
 
 D = date(2026, 11, 20)
 NEXT, LATER = date(2026, 11, 21), date(2026, 11, 22)
@@ -38,3 +40,19 @@ def test_a_gold_figure_off_by_a_paisa_or_a_missing_day_is_a_mismatch() -> None:
     assert not first.matches
     assert not missing.matches
     assert missing.gold["orders"] == "missing"
+
+
+def test_reading_on_from_earlier_facts_equals_one_pass_over_the_whole_log() -> None:
+    app = make_app(group_commit=False)
+    first = app.place_order(place(user_id="usr_1"))
+    early = read_store(app)
+    app.place_order(place(user_id="usr_2"))
+    app.change_order_status(ChangeOrderStatus(first.order_id, "confirmed", NOW))
+
+    later = read_store(app, early)
+    whole = read_store(app)
+
+    assert later is early  # read on in place: nothing before `early.position` is read again
+    assert later.position == whole.position == app.recorder.max_notification_id()
+    assert later.published == whole.published == {"order.placed": 2, "order.confirmed": 1}
+    assert later.orders == whole.orders
