@@ -8,6 +8,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import FieldError, Invalid
+from domain.events import trigger
 from domain.ids import new_event_id
 
 # Fixed forever: a caller's session id maps to the same aggregate id in every process.
@@ -143,7 +144,8 @@ class ClickSession(Aggregate):
         checkout = click.event_type == "checkout_started"
         extra = {"quantity": click.quantity or 1} if click.event_type in _QUANTITY_TYPES else {}
         event_id = new_event_id()
-        self.trigger_event(
+        trigger(
+            self,
             EVENT_CLASSES[click.event_type],
             timestamp=timestamp,
             event_id=event_id,

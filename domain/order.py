@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.catalog import FoodItem
 from domain.errors import FieldError, IllegalTransition, Invalid
+from domain.events import trigger
 from domain.ids import new_event_id
 
 CURRENCY = "INR"
@@ -234,7 +235,8 @@ class Order(Aggregate):
         target = _parse_status(status)
         if target not in TRANSITIONS[self.status]:
             raise IllegalTransition(self.status.value, target.value)
-        self.trigger_event(
+        trigger(
+            self,
             STATUS_EVENTS[target],
             event_id=new_event_id(),
             client_event_id=client_event_id,
