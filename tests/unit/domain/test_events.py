@@ -70,19 +70,21 @@ def test_trigger_makes_the_event_and_the_state_trigger_event_makes(
     event_class: Any, aggregate: Any, values: Any
 ) -> None:
     fast = aggregate()
-    library = copy.deepcopy(fast)
+    library, shuffled = copy.deepcopy(fast), copy.deepcopy(fast)
     fields = values(event_class)
 
     trigger(fast, event_class, timestamp=NOW, **fields)
     library.trigger_event(event_class, timestamp=NOW, **fields)
+    trigger(shuffled, event_class, **dict(reversed(fields.items())), timestamp=NOW)
 
-    [ours], [theirs] = fast.collect_events(), library.collect_events()
-    assert type(ours) is type(theirs) is event_class
-    assert list(vars(ours).items()) == list(vars(theirs).items())  # the same fields, in order
+    [ours], [theirs], [reordered] = (a.collect_events() for a in (fast, library, shuffled))
+    assert type(ours) is type(theirs) is type(reordered) is event_class
+    # The same fields in the same order, however the caller ordered them.
+    assert list(vars(ours).items()) == list(vars(theirs).items()) == list(vars(reordered).items())
     assert ours == theirs
     mapper = _mapper()
     assert mapper.to_stored_event(ours) == mapper.to_stored_event(theirs)
-    assert vars(fast) == vars(library)  # version, modified_on, cart, history, ...
+    assert vars(fast) == vars(library) == vars(shuffled)  # version, modified_on, cart, history
 
 
 def test_values_trigger_cannot_place_are_refused_as_the_library_refuses_them() -> None:
