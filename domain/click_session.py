@@ -8,7 +8,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import FieldError, Invalid
-from domain.events import trigger
+from domain.events import create, trigger
 from domain.ids import new_event_id
 
 # Fixed forever: a caller's session id maps to the same aggregate id in every process.
@@ -130,7 +130,7 @@ class ClickSession(Aggregate):
 
     @classmethod
     def open(cls, owner: str, session_id: str) -> "ClickSession":
-        return cls._create(cls.Opened, id=cls.create_id(owner, session_id), session_id=session_id)
+        return create(cls, cls.Opened, id=cls.create_id(owner, session_id), session_id=session_id)
 
     def record(self, click: Click, timestamp: datetime | None = None) -> Recording:
         """Record one click, or recognise its retry (the client's id for it was recorded).

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.catalog import FoodItem
 from domain.errors import FieldError, IllegalTransition, Invalid
-from domain.events import trigger
+from domain.events import create, trigger
 from domain.ids import new_event_id
 
 CURRENCY = "INR"
@@ -201,7 +201,8 @@ class Order(Aggregate):
         if payment_method not in PAYMENT_METHODS:
             raise Invalid.of("payment_method", f"must be one of {sorted(PAYMENT_METHODS)}")
         priced = price_lines(restaurant_id, lines)
-        return cls._create(
+        return create(
+            cls,
             cls.Placed,
             id=order_id,
             event_id=new_event_id(),

@@ -1,5 +1,5 @@
-"""`trigger` makes the event eventsourcing's `trigger_event` makes, for every event class that
-takes it, and the aggregates' hot paths take it."""
+"""`trigger` and `create` make the events eventsourcing's `trigger_event` and `_create` make, for
+every event class that takes them, and the aggregates' hot paths take them."""
 
 import copy
 from typing import Any
@@ -16,11 +16,12 @@ from eventsourcing.persistence import (
 )
 
 from domain.click_session import EVENT_CLASSES, ClickSession
-from domain.events import trigger
+from domain.events import create, trigger
 from domain.order import STATUS_EVENTS, Order
-from tests.unit.domain.builders import NOW, OWNER, change, click, placed_order
+from tests.unit.domain.builders import DOSA, NOW, OWNER, change, click, placed_order
 
 CART_EVENTS = (ClickSession.ItemAddedToCart, ClickSession.ItemRemovedFromCart)
+ID = uuid4()
 
 
 def _mapper() -> Mapper[Any]:
@@ -87,6 +88,36 @@ def test_trigger_makes_the_event_and_the_state_trigger_event_makes(
     assert vars(fast) == vars(library) == vars(shuffled)  # version, modified_on, cart, history
 
 
+PLACED = {
+    "event_id": uuid4(), "client_event_id": uuid4(), "client_order_id": None, "event_time": NOW,
+    "received_at": NOW, "user_id": "usr_1", "restaurant_id": "rst_1", "session_id": None,
+    "lines": [{"item_id": "itm_1", "name": "Masala Dosa", "unit_price": DOSA.price,
+               "quantity": 2, "line_total": DOSA.price * 2}],
+    "total_amount": DOSA.price * 2, "currency": "INR", "payment_method": "upi", "status": "placed",
+}  # fmt: skip
+CREATED = [(Order, Order.Placed, PLACED), (ClickSession, ClickSession.Opened, {"session_id": "s"})]
+
+
+@pytest.mark.parametrize(("aggregate_class", "event_class", "fields"), CREATED)
+def test_create_makes_the_event_and_the_aggregate_create_makes(
+    aggregate_class: Any, event_class: Any, fields: dict[str, Any]
+) -> None:
+    made = [
+        create(aggregate_class, event_class, id=ID, timestamp=NOW, **fields),
+        aggregate_class._create(event_class, id=ID, timestamp=NOW, **fields),
+        create(
+            aggregate_class, event_class, **dict(reversed(fields.items())), id=ID, timestamp=NOW
+        ),
+    ]
+    events = [event for aggregate in made for event in aggregate.collect_events()]
+    assert [type(e) for e in events] == [event_class] * 3
+    first = list(vars(events[0]).items())
+    assert all(list(vars(e).items()) == first for e in events)  # the same fields, in order
+    mapper = _mapper()
+    assert len({mapper.to_stored_event(e) for e in events}) == 1
+    assert vars(made[0]) == vars(made[1]) == vars(made[2])
+
+
 def test_values_trigger_cannot_place_are_refused_as_the_library_refuses_them() -> None:
     session = _session()
     values = _click_values(ClickSession.ImpressionRecorded)
@@ -97,16 +128,19 @@ def test_values_trigger_cannot_place_are_refused_as_the_library_refuses_them() -
         trigger(session, ClickSession.ImpressionRecorded, **values, page="menu", colour="red")
     assert session.version == 2
     assert not session.collect_events()
+    with pytest.raises(TypeError, match="Unable to construct"):
+        create(ClickSession, ClickSession.Opened, id=ID)
 
 
-def test_recording_clicks_and_changing_status_take_trigger(
+def test_opening_recording_placing_and_changing_status_take_the_hot_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def library_path(*_: object, **__: object) -> None:
-        raise AssertionError("trigger_event was called: the hot path was not taken")
+        raise AssertionError("the library's way was taken, not the hot path")
 
-    session, order = ClickSession.open(OWNER, "ses_1"), _order()
     monkeypatch.setattr(Aggregate, "trigger_event", library_path)
+    monkeypatch.setattr(Aggregate, "_create", library_path)
+    session, order = ClickSession.open(OWNER, "ses_1"), _order()
     for event_type in ("impression", "click", "add_to_cart", "remove_from_cart"):
         session.record(click(event_type, quantity=2 if event_type == "add_to_cart" else None))
     session.record(click("checkout_started"), timestamp=NOW)
