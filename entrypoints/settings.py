@@ -99,6 +99,9 @@ class Settings(BaseSettings):
 
     # API.
     api_keys: list[str] = Field(default_factory=list, alias="FLOWGUARD_API_KEYS")
+    # FastAPI's own OpenTelemetry spans, metrics and logs. Off, a request pays nothing for it;
+    # on, even without an OpenTelemetry SDK configured, each request looks the providers up.
+    otel_telemetry: bool = Field(False, alias="FLOWGUARD_OTEL_TELEMETRY")
     # HTTP limits of the gateway, per worker process (entrypoints/api/http_limits.py).
     http_max_header_bytes: int = Field(16_384, alias="FLOWGUARD_HTTP_MAX_HEADER_BYTES", ge=1024)
     http_header_timeout: float = Field(10.0, alias="FLOWGUARD_HTTP_HEADER_TIMEOUT", gt=0)
