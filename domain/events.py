@@ -16,8 +16,9 @@ from functools import cache
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-from eventsourcing.utils import get_topic
+# get_topic: the topic function _create uses, as eventsourcing.domain has it (the domain imports
+# nothing else of the library; the module does not list it as an export).
+from eventsourcing.domain import Aggregate, get_topic  # type: ignore[attr-defined]
 
 A = TypeVar("A", bound=Aggregate)
 

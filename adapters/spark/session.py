@@ -3,7 +3,7 @@
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyspark
@@ -27,6 +27,12 @@ JVM_OPTIONS = (
 # For days of a few thousand rows (the demo's, the tests'): compiling is most of a cold JVM's
 # work there, and C1 alone compiles far less for code that runs only a few times.
 SMALL_DAYS_JVM_OPTIONS = "-XX:+UseParallelGC -XX:TieredStopAtLevel=1"
+# Planning and code generation cost more than such days' data: no adaptive re-planning and no
+# whole-stage code generation.
+SMALL_DAYS_OPTIONS = {
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.adaptive.enabled": "false",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,14 @@ class SparkConfig:
     driver_host: str | None = None
     executor_memory: str | None = None
     cores_max: int | None = None
+
+    def for_small_days(self) -> "SparkConfig":
+        """This configuration tuned for days of a few thousand rows per table (the demo's): one
+        shuffle partition, C1 only, no adaptive planning or whole-stage code generation."""
+        return replace(
+            self, shuffle_partitions=1, jvm_options=SMALL_DAYS_JVM_OPTIONS,
+            options={**self.options, **SMALL_DAYS_OPTIONS},
+        )  # fmt: skip
 
     def cluster_options(self) -> dict[str, str]:
         """What a cluster master needs beyond local mode; nothing for local[...]."""

@@ -11,9 +11,6 @@ from entrypoints.commands.errors import Refusal
 from entrypoints.commands.simulate import Days, Start, Users, simulate
 from entrypoints.commands.up import checked_container, serve_until_interrupted, shutdown, up
 
-# A demo day is a few thousand rows per table: planning and compiling cost more than the data,
-# so skip adaptive re-planning and whole-stage code generation (as the tests do).
-SMALL_DAYS = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false"}
 DEMO_SEED = 7
 # The first day is built alone while the traffic goes on; the last two together, in a warm JVM
 # (measured: two cold days at once on 2 cores took 3x longer than one).
@@ -81,23 +78,15 @@ def _refuse_when_up_runs() -> None:
 
 
 def _tune_spark(container: Any) -> None:
-    """Spark for the demo's small days (SMALL_DAYS)."""
+    """Spark for the demo's days: a few thousand rows per table."""
     import os
-    from dataclasses import replace
 
     from dependency_injector import providers
 
-    from adapters.spark.session import SMALL_DAYS_JVM_OPTIONS
-
     # Everything runs on this host; saying so spares a warning about the loopback hostname.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    config = container.spark_config()
-    # One shuffle partition, as the tests run: a demo day is a few thousand rows per table.
-    spark = replace(
-        config, shuffle_partitions=1, jvm_options=SMALL_DAYS_JVM_OPTIONS,
-        options={**config.options, **SMALL_DAYS},
-    )  # fmt: skip
-    container.spark_config.override(providers.Object(spark))
+    small_days = container.spark_config().for_small_days()
+    container.spark_config.override(providers.Object(small_days))
 
 
 def _where_next(console: Any, data_dir: Path, report: Path) -> None:
