@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks._verdict import judge
+
 TARGET_S = 0.5
 FLOWGUARD = Path(sys.executable).with_name("flowguard")
 COMMANDS = {
@@ -40,11 +42,7 @@ def main() -> None:
     baseline = medians["python -c pass (baseline)"]
     for name, seconds in medians.items():
         print(f"{name:28} median {seconds * 1000:6.0f} ms  ({seconds / baseline:4.1f}x baseline)")
-    help_s = medians["flowguard --help"]
-    verdict = "ok" if help_s <= TARGET_S else "OVER"
-    print(f"flowguard --help: {help_s:.3f} s against the {TARGET_S} s target: {verdict}")
-    if help_s > TARGET_S:
-        sys.exit(1)
+    judge("flowguard --help", medians["flowguard --help"], TARGET_S, decimals=3)
 
 
 if __name__ == "__main__":
