@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 from psycopg.conninfo import make_conninfo
@@ -30,6 +29,7 @@ from adapters.sqlite.relay_lease import SqliteRelayLease
 from application.codec import envelope_bytes
 from application.notification_log import NotificationLog
 from application.relay import OutboxRelay, RelayLease, Topics
+from tests.fixtures.services import postgres_database
 from tests.unit.streaming.sample_app import SampleApp
 
 
@@ -106,15 +106,8 @@ def _store_env(store: str) -> Iterator[dict[str, str]]:
         with tempfile.TemporaryDirectory() as tmp:
             yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{tmp}/es.db"}
         return
-    dsn = os.environ["FLOWGUARD_POSTGRES_DSN"]
-    name = f"relay_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield postgres_event_store_env(make_conninfo(dsn, dbname=name))
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(os.environ["FLOWGUARD_POSTGRES_DSN"], "relay_bench") as dsn:
+        yield postgres_event_store_env(dsn)
 
 
 def main() -> None:

@@ -11,12 +11,7 @@ import argparse
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from uuid import uuid4
-
-import psycopg
-from psycopg.conninfo import make_conninfo
+from collections.abc import Callable
 
 from adapters.catalog.file_catalog import FileCatalog
 from adapters.memory.failed_event_store import MemoryFailedEventStore
@@ -24,18 +19,7 @@ from adapters.postgres.event_store import postgres_event_store_env
 from application.app import FlowGuardApp
 from application.commands import ClickEventInput, OrderLineRequest, PlaceOrder, RecordClickEvents
 from entrypoints.settings import PROJECT_ROOT, load_settings
-
-
-@contextmanager
-def fresh_database(dsn: str) -> Iterator[str]:
-    name = f"fg_bench_{uuid4().hex[:10]}"
-    with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_conninfo(dsn, dbname=name)
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from tests.fixtures.services import postgres_database
 
 
 def drive(calls: list[Callable[[], object]], threads: int) -> tuple[float, list[float]]:
@@ -87,7 +71,7 @@ def _now():  # type: ignore[no-untyped-def]
 
 
 def measure(dsn: str, group_commit: bool, workload: str, n: int, threads: int) -> dict[str, float]:
-    with fresh_database(dsn) as db:
+    with postgres_database(dsn, "fg_bench") as db:
         app = FlowGuardApp(
             {**postgres_event_store_env(db, pool_size=16), "AGGREGATE_CACHE_MAXSIZE": "10000"},
             catalog=FileCatalog(PROJECT_ROOT / "data"),

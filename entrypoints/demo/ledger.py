@@ -55,8 +55,8 @@ def read_store(app: Any, facts: StoreFacts | None = None) -> StoreFacts:
     """One pass over the notification log; only order events are decoded. Given `facts` read
     before, reads on from where they stopped (the log only grows, in order)."""
     facts = StoreFacts() if facts is None else facts
-    position = facts.position
-    while batch := app.recorder.select_notifications(position, SECTION, inclusive_of_start=False):
+    recorder = app.recorder
+    while batch := recorder.select_notifications(facts.position, SECTION, inclusive_of_start=False):
         for notification in batch:
             event_type = _event_type(notification.topic)
             if event_type is None:
@@ -64,7 +64,7 @@ def read_store(app: Any, facts: StoreFacts | None = None) -> StoreFacts:
             facts.published[event_type] += 1
             if event_type.startswith("order."):
                 _add_order_event(facts, event_type, vars(app.mapper.to_domain_event(notification)))
-        position = facts.position = batch[-1].id
+        facts.position = batch[-1].id
     return facts
 
 
