@@ -44,6 +44,7 @@ class _Pool:
 _pool = _Pool()
 os.register_at_fork(after_in_child=_pool.reset)
 _new, _set = object.__new__, object.__setattr__
+_UNKNOWN = SafeUUID.unknown  # looked up once: an enum member is a property on its class
 
 
 def new_event_id() -> UUID:
@@ -51,5 +52,5 @@ def new_event_id() -> UUID:
     `UUID.__init__` would, without its argument parsing (which cost as much as the draw)."""
     uuid = _new(UUID)
     _set(uuid, "int", _pool.take())
-    _set(uuid, "is_safe", SafeUUID.unknown)
+    _set(uuid, "is_safe", _UNKNOWN)
     return uuid
