@@ -133,7 +133,7 @@ class ClickSession(Aggregate):
 
     @classmethod
     def open(cls, owner: str, session_id: str) -> "ClickSession":
-        return create(cls, cls.Opened, id=cls.create_id(owner, session_id), session_id=session_id)
+        return create(cls, cls.Opened, cls.create_id(owner, session_id), {"session_id": session_id})
 
     def record(self, click: Click, timestamp: datetime | None = None) -> Recording:
         """Record one click, or recognise its retry (the client's id for it was recorded).
@@ -145,24 +145,22 @@ class ClickSession(Aggregate):
         if errors:
             raise Invalid(errors)
         checkout = click.event_type == "checkout_started"
-        extra = {"quantity": click.quantity or 1} if click.event_type in _QUANTITY_TYPES else {}
         event_id = new_event_id()
-        trigger(
-            self,
-            EVENT_CLASSES[click.event_type],
-            timestamp=timestamp,
-            event_id=event_id,
-            client_event_id=click.client_event_id,
-            event_time=click.event_time,
-            received_at=click.received_at,
-            session_id=self.session_id,
-            user_id=click.user_id,
-            item_id=None if checkout else click.item_id,
-            restaurant_id=click.restaurant_id,
-            page=click.page,
-            position=None if checkout else click.position,
-            **extra,
-        )
+        fields: dict[str, Any] = {
+            "event_id": event_id,
+            "client_event_id": click.client_event_id,
+            "event_time": click.event_time,
+            "received_at": click.received_at,
+            "session_id": self.session_id,
+            "user_id": click.user_id,
+            "item_id": None if checkout else click.item_id,
+            "restaurant_id": click.restaurant_id,
+            "page": click.page,
+            "position": None if checkout else click.position,
+        }
+        if click.event_type in _QUANTITY_TYPES:
+            fields["quantity"] = click.quantity or 1
+        trigger(self, EVENT_CLASSES[click.event_type], fields, timestamp)
         return Recording(event_id, new=True)
 
     def _funnel_errors(self, click: Click) -> list[FieldError]:

@@ -204,20 +204,22 @@ class Order(Aggregate):
         return create(
             cls,
             cls.Placed,
-            id=order_id,
-            event_id=new_event_id(),
-            client_event_id=client_event_id,
-            client_order_id=client_order_id,
-            event_time=event_time,
-            received_at=received_at,
-            user_id=user_id,
-            restaurant_id=restaurant_id,
-            session_id=session_id,
-            lines=priced,
-            total_amount=sum((line["line_total"] for line in priced), Decimal("0.00")),
-            currency=CURRENCY,
-            payment_method=payment_method,
-            status=OrderStatus.PLACED.value,
+            order_id,
+            {
+                "event_id": new_event_id(),
+                "client_event_id": client_event_id,
+                "client_order_id": client_order_id,
+                "event_time": event_time,
+                "received_at": received_at,
+                "user_id": user_id,
+                "restaurant_id": restaurant_id,
+                "session_id": session_id,
+                "lines": priced,
+                "total_amount": sum((line["line_total"] for line in priced), Decimal("0.00")),
+                "currency": CURRENCY,
+                "payment_method": payment_method,
+                "status": OrderStatus.PLACED.value,
+            },
         )
 
     def change_status(
@@ -239,15 +241,17 @@ class Order(Aggregate):
         trigger(
             self,
             STATUS_EVENTS[target],
-            event_id=new_event_id(),
-            client_event_id=client_event_id,
-            request_id=request_id,
-            event_time=max(event_time, self.placed_at),
-            reported_time=event_time,
-            received_at=received_at,
-            user_id=self.user_id,
-            status=target.value,
-            reason=reason,
+            {
+                "event_id": new_event_id(),
+                "client_event_id": client_event_id,
+                "request_id": request_id,
+                "event_time": max(event_time, self.placed_at),
+                "reported_time": event_time,
+                "received_at": received_at,
+                "user_id": self.user_id,
+                "status": target.value,
+                "reason": reason,
+            },
         )
 
     def recorded_request(self, request_id: UUID) -> HistoryEntry | None:

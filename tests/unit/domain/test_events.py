@@ -74,9 +74,9 @@ def test_trigger_makes_the_event_and_the_state_trigger_event_makes(
     library, shuffled = copy.deepcopy(fast), copy.deepcopy(fast)
     fields = values(event_class)
 
-    trigger(fast, event_class, timestamp=NOW, **fields)
+    trigger(fast, event_class, fields, NOW)
     library.trigger_event(event_class, timestamp=NOW, **fields)
-    trigger(shuffled, event_class, **dict(reversed(fields.items())), timestamp=NOW)
+    trigger(shuffled, event_class, dict(reversed(fields.items())), NOW)  # the library's way
 
     [ours], [theirs], [reordered] = (a.collect_events() for a in (fast, library, shuffled))
     assert type(ours) is type(theirs) is type(reordered) is event_class
@@ -103,11 +103,9 @@ def test_create_makes_the_event_and_the_aggregate_create_makes(
     aggregate_class: Any, event_class: Any, fields: dict[str, Any]
 ) -> None:
     made = [
-        create(aggregate_class, event_class, id=ID, timestamp=NOW, **fields),
+        create(aggregate_class, event_class, ID, fields, NOW),
         aggregate_class._create(event_class, id=ID, timestamp=NOW, **fields),
-        create(
-            aggregate_class, event_class, **dict(reversed(fields.items())), id=ID, timestamp=NOW
-        ),
+        create(aggregate_class, event_class, ID, dict(reversed(fields.items())), NOW),
     ]
     events = [event for aggregate in made for event in aggregate.collect_events()]
     assert [type(e) for e in events] == [event_class] * 3
@@ -123,13 +121,13 @@ def test_values_trigger_cannot_place_are_refused_as_the_library_refuses_them() -
     values = _click_values(ClickSession.ImpressionRecorded)
     del values["page"]
     with pytest.raises(TypeError, match="Can't construct event"):
-        trigger(session, ClickSession.ImpressionRecorded, **values)
+        trigger(session, ClickSession.ImpressionRecorded, values)
     with pytest.raises(TypeError, match="Can't construct event"):
-        trigger(session, ClickSession.ImpressionRecorded, **values, page="menu", colour="red")
+        trigger(session, ClickSession.ImpressionRecorded, values | {"page": "m", "colour": "red"})
     assert session.version == 2
     assert not session.collect_events()
     with pytest.raises(TypeError, match="Unable to construct"):
-        create(ClickSession, ClickSession.Opened, id=ID)
+        create(ClickSession, ClickSession.Opened, ID, {})
 
 
 def test_opening_recording_placing_and_changing_status_take_the_hot_path(
@@ -150,3 +148,21 @@ def test_opening_recording_placing_and_changing_status_take_the_hot_path(
     assert [type(e) for e in order.collect_events()] == [
         Order.Confirmed, Order.OutForDelivery, Order.Delivered
     ]  # fmt: skip
+
+
+class _Tally(Aggregate):
+    class Counted(Aggregate.Event):
+        by: int
+
+        def mutate(self, aggregate: Any) -> Any:
+            aggregate.own_mutate_ran = True
+            return super().mutate(aggregate)
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.total = getattr(aggregate, "total", 0) + self.by
+
+
+def test_an_event_with_a_mutate_of_its_own_goes_the_librarys_way() -> None:
+    tally = _Tally()
+    trigger(tally, _Tally.Counted, {"by": 2})
+    assert (tally.own_mutate_ran, tally.total, tally.version) == (True, 2, 2)  # type: ignore[attr-defined]
