@@ -43,7 +43,7 @@ def trigger(
         "timestamp": timestamp,
         **fields,
     }
-    if not _takes(event_class, state):
+    if len(state) != 3 + len(fields) or not _takes(event_class, state):  # 3: none overridden
         aggregate.trigger_event(event_class, timestamp=timestamp, **fields)
         return
     event = _new(event_class)
@@ -70,7 +70,7 @@ def create(
         "originator_topic": get_topic(aggregate_class),
         **fields,
     }
-    if not _takes(event_class, state):
+    if len(state) != 4 + len(fields) or not _takes(event_class, state):  # 4: none overridden
         return aggregate_class._create(event_class, id=id, timestamp=timestamp, **fields)
     event = _new(event_class)
     _set(event, "__dict__", state)

@@ -150,6 +150,14 @@ def test_opening_recording_placing_and_changing_status_take_the_hot_path(
     ]  # fmt: skip
 
 
+def test_fields_that_name_what_trigger_sets_go_the_librarys_way() -> None:
+    session = _session()
+    fields = _click_values(ClickSession.ImpressionRecorded)
+    trigger(session, ClickSession.ImpressionRecorded, fields | {"originator_version": 99})
+    [recorded] = session.collect_events()
+    assert (recorded.originator_version, session.version) == (3, 3)  # the library's own
+
+
 class _Tally(Aggregate):
     class Counted(Aggregate.Event):
         by: int
