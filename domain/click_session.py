@@ -139,8 +139,9 @@ class ClickSession(Aggregate):
         """Record one click, or recognise its retry (the client's id for it was recorded).
         Raises Invalid when the event would break the funnel. `timestamp` is the event's
         (eventsourcing's: when it was decided); a command deciding many clicks gives them one."""
-        if click.client_event_id is not None and click.client_event_id.int in self.seen:
-            return Recording(UUID(int=self.seen[click.client_event_id.int]), new=False)
+        client = click.client_event_id
+        if client is not None and client.int in self.seen:
+            return Recording(UUID(int=self.seen[client.int]), new=False)
         errors = shape_errors(click) or self._funnel_errors(click)
         if errors:
             raise Invalid(errors)

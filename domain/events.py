@@ -43,7 +43,9 @@ def trigger(
         "timestamp": timestamp,
         **fields,
     }
-    if len(state) != 3 + len(fields) or not _takes(event_class, state):  # 3: none overridden
+    names, plain_mutate = _shape(event_class)
+    # 3 + len(fields): no field overrides what is set here.
+    if tuple(state) != names or len(state) != 3 + len(fields) or not plain_mutate:
         aggregate.trigger_event(event_class, timestamp=timestamp, **fields)
         return
     event = _new(event_class)
@@ -70,7 +72,8 @@ def create(
         "originator_topic": get_topic(aggregate_class),
         **fields,
     }
-    if len(state) != 4 + len(fields) or not _takes(event_class, state):  # 4: none overridden
+    names, _ = _shape(event_class)  # the event's own mutate runs below, whatever it is
+    if tuple(state) != names or len(state) != 4 + len(fields):  # none overridden
         return aggregate_class._create(event_class, id=id, timestamp=timestamp, **fields)
     event = _new(event_class)
     _set(event, "__dict__", state)
@@ -80,15 +83,9 @@ def create(
     return aggregate
 
 
-def _takes(event_class: type[Aggregate.Event], state: dict[str, Any]) -> bool:
-    names, own_mutate = _shape(event_class)
-    return tuple(state) == names and not own_mutate
-
-
 @cache
 def _shape(event_class: type[Aggregate.Event]) -> tuple[tuple[str, ...], bool]:
-    """The event's field names in order, and whether it mutates in its own way (then the
-    library's way is taken, so that its `mutate` runs)."""
+    """The event's field names in order, and whether it mutates as the library's events do
+    (one with a `mutate` of its own goes the library's way, so that its `mutate` runs)."""
     names = tuple(field.name for field in dataclasses.fields(event_class))
-    library = Aggregate.Created if issubclass(event_class, Aggregate.Created) else Aggregate.Event
-    return names, event_class.mutate is not library.mutate
+    return names, event_class.mutate is Aggregate.Event.mutate
